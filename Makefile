@@ -1,0 +1,47 @@
+# Quantum Agent — `make run` and `make test` each do the whole job on a fresh
+# Debian 12 machine that has Swift: install missing system packages (as root),
+# build, run.
+
+SWIFT        ?= swift
+PACKAGES     := libnuma-dev libhiredis-dev redis-server
+RELEASE_BIN  := .build/release/quantum-agent
+RUN_ARGS     ?= perf hop
+
+.PHONY: run test deps build release bench clean
+
+## System packages: installed with apt-get when root, otherwise the command is printed.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product quantum-agent
+
+## The agent's main job on its embedded defaults.
+run: release
+	$(RELEASE_BIN) $(RUN_ARGS)
+
+## All tests, against a redis-server of their own on a free loopback port.
+test: deps
+	$(SWIFT) build --build-tests
+	scripts/with-redis.sh $(SWIFT) test --skip-build
+
+## package-benchmark suites (mallocs and context switches per message).
+bench: deps
+	$(SWIFT) package --allow-writing-to-package-directory benchmark --target RuntimeBenchmarks
+
+clean:
+	rm -rf .build

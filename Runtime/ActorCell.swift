@@ -1,0 +1,252 @@
+import Hardware
+import Histogram
+import Logging
+import Synchronization
+
+/// What the system keeps of every actor, whatever its message type.
+public protocol AnyActorCell: AnyObject, Sendable {
+    var name: String { get }
+    var parentName: String? { get }
+    func stats() -> ActorStats
+    /// Asks the cell to restart its actor from its last snapshot on its own executor.
+    func requestRestart(reason: String)
+    /// A child escalated: restart this actor (counted against its own intensity) and its children.
+    func childEscalated(_ child: String, error: String)
+    func stop()
+}
+
+/// Runs one supervised actor: drains its channel on the actor's executor thread,
+/// delivers each message through `assumeIsolated`, measures handler latency,
+/// takes snapshots, and restarts or escalates on failure.
+public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unchecked Sendable {
+    // @unchecked: `executorLocal` state is touched only on the executor's thread
+    // (inside `drain`); cross-thread state is in `shared` (a Mutex) or atomics.
+
+    public let name: String
+    public let parentName: String?
+    public let actor: A
+    public let channel: Channel<A.Message>
+    public let executor: any ActorExecutor
+    public let policy: SupervisionPolicy
+    let latencyClass: LatencyClass
+    let deadLetters: DeadLetterQueue
+    let logger: Logger
+    weak var system: ActorSystem?
+
+    private struct Shared {
+        var histogram = Histogram<UInt64>.latencyNanos()
+        var restarts = 0
+        var lastError: String?
+        var state = ActorState.running
+        var lastStatsTime: UInt64 = 0
+        var lastStatsProcessed: UInt64 = 0
+        var restartRequests: [String] = []
+    }
+
+    private let shared = Mutex(Shared())
+    private let processed = Atomic<UInt64>(0)
+    private let restartRequested = Atomic<Bool>(false)
+    // Executor-thread-only state.
+    private var lastSnapshot: A.Snapshot
+    private var sinceSnapshot = 0
+    private var resumeAt: UInt64 = 0
+    private var state = ActorState.running
+    private var restartTimes: [UInt64] = []
+    private var failure: (message: String, error: String)?
+    private let latencies: UnsafeMutablePointer<UInt64>
+    private var latencyCount = 0
+    private let latencyCapacity: Int
+
+    init(name: String, parent: String?, actor: A, initialSnapshot: A.Snapshot, channel: Channel<A.Message>,
+         executor: any ActorExecutor, policy: SupervisionPolicy, latencyClass: LatencyClass,
+         deadLetters: DeadLetterQueue, logger: Logger) {
+        self.name = name
+        self.parentName = parent
+        self.actor = actor
+        self.lastSnapshot = initialSnapshot
+        self.channel = channel
+        self.executor = executor
+        self.policy = policy
+        self.latencyClass = latencyClass
+        self.deadLetters = deadLetters
+        self.logger = logger
+        latencyCapacity = 1024
+        latencies = .allocate(capacity: latencyCapacity)
+        channel.attach(to: executor) { [unowned self] message in self.deliver(message) }
+    }
+
+    deinit { latencies.deallocate() }
+
+    // MARK: Delivery (executor thread)
+
+    private func deliver(_ message: A.Message) -> Bool {
+        let clock = executor.clock
+        let start = clock.now()
+        do {
+            try actor.assumeIsolated { try $0.receive(message) }
+        } catch {
+            failure = (String(describing: message), String(describing: error))
+            return false
+        }
+        let end = clock.now()
+        if latencyCount < latencyCapacity {
+            latencies[latencyCount] = end &- start
+            latencyCount += 1
+        }
+        sinceSnapshot += 1
+        if sinceSnapshot >= policy.snapshotInterval {
+            lastSnapshot = actor.assumeIsolated { $0.snapshot() }
+            sinceSnapshot = 0
+        }
+        return true
+    }
+
+    public func drain(budget: Int, now: UInt64) -> Int {
+        if restartRequested.load(ordering: .acquiring) { handleRestartRequests(now: now) }
+        if state == .failed || state == .stopped { return 0 }
+        if state == .backoff {
+            if now < resumeAt { return 0 }
+            state = .running
+            shared.withLock { $0.state = .running }
+        }
+        let count = channel.drain(budget: budget, now: now)
+        if count > 0 { processed.add(UInt64(count), ordering: .relaxed) }
+        if latencyCount > 0 || failure != nil { publish(now: now) }
+        return count
+    }
+
+    private func publish(now: UInt64) {
+        let count = latencyCount
+        latencyCount = 0
+        let failed = failure
+        failure = nil
+        shared.withLock { shared in
+            for index in 0..<count { shared.histogram.recordClamped(latencies[index]) }
+            if let failed { shared.lastError = failed.error }
+        }
+        if let failed { handleFailure(message: failed.message, error: failed.error, now: now) }
+    }
+
+    private func handleFailure(message: String, error: String, now: UInt64) {
+        deadLetters.append(DeadLetter(actor: name, message: message, error: error, time: now))
+        restartTimes.removeAll { now &- $0 > policy.periodNanos }
+        restartTimes.append(now)
+        if restartTimes.count > policy.intensity {
+            escalate(error: error)
+            return
+        }
+        restart(now: now, reason: error)
+    }
+
+    private func restart(now: UInt64, reason: String) {
+        let snapshot = lastSnapshot
+        actor.assumeIsolated { $0.restore(from: snapshot) }
+        sinceSnapshot = 0
+        resumeAt = now &+ policy.backoff(forRestart: max(restartTimes.count, 1))
+        state = .backoff
+        shared.withLock { shared in
+            shared.restarts += 1
+            shared.state = .backoff
+        }
+        logger.warning("actor restarted", metadata: [
+            "actor": "\(name)", "reason": "\(reason)", "backoff_ns": "\(resumeAt &- now)",
+        ])
+    }
+
+    private func escalate(error: String) {
+        state = .failed
+        shared.withLock { $0.state = .failed }
+        logger.critical("actor failed: restart intensity exceeded, escalating", metadata: [
+            "actor": "\(name)", "parent": "\(parentName ?? "system")", "error": "\(error)",
+            "intensity": "\(policy.intensity)", "period_ns": "\(policy.periodNanos)",
+        ])
+        system?.escalate(from: name, parent: parentName, error: error)
+    }
+
+    private func handleRestartRequests(now: UInt64) {
+        restartRequested.store(false, ordering: .releasing)
+        let reasons = shared.withLock { shared -> [String] in
+            let taken = shared.restartRequests
+            shared.restartRequests.removeAll()
+            return taken
+        }
+        for reason in reasons {
+            if reason.hasPrefix("escalation:") {
+                restartTimes.removeAll { now &- $0 > policy.periodNanos }
+                restartTimes.append(now)
+                if restartTimes.count > policy.intensity {
+                    escalate(error: reason)
+                    return
+                }
+                system?.restartChildren(of: name, reason: reason)
+            } else {
+                restartTimes.removeAll()
+            }
+            restart(now: now, reason: reason)
+        }
+    }
+
+    public func pendingWork(now: UInt64) -> PendingWork {
+        if restartRequested.load(ordering: .acquiring) { return .ready }
+        switch state {
+        case .failed, .stopped: return .none
+        case .backoff: return channel.depth > 0 ? .at(resumeAt) : .none
+        case .running: return channel.depth > 0 ? .ready : .none
+        }
+    }
+
+    // MARK: Cross-thread
+
+    public func requestRestart(reason: String) {
+        shared.withLock { $0.restartRequests.append(reason) }
+        restartRequested.store(true, ordering: .releasing)
+        executor.wakeIfParked()
+    }
+
+    public func childEscalated(_ child: String, error: String) {
+        requestRestart(reason: "escalation: child \(child) failed: \(error)")
+    }
+
+    public func stop() {
+        shared.withLock { $0.state = .stopped }
+        executor.unregister(self)
+        channel.close()
+    }
+
+    /// Sends a message to the actor's mailbox.
+    @inlinable
+    @discardableResult
+    public func send(_ message: A.Message) -> SendOutcome { channel.send(message) }
+
+    public func stats() -> ActorStats {
+        let now = executor.clock.now()
+        let total = processed.load(ordering: .relaxed)
+        let plannedCore = executor.core
+        return shared.withLock { shared in
+            let elapsed = now &- shared.lastStatsTime
+            let rate = shared.lastStatsTime == 0 || elapsed == 0
+                ? 0 : Double(total &- shared.lastStatsProcessed) * 1e9 / Double(elapsed)
+            shared.lastStatsTime = now
+            shared.lastStatsProcessed = total
+            return ActorStats(
+                name: name, parent: parentName, executor: executor.name, core: plannedCore,
+                idleStrategy: executor.idleStrategy, latencyClass: latencyClass, state: shared.state,
+                mailbox: channel.stats, processed: total, ratePerSecond: rate,
+                handlerLatency: LatencySummary(shared.histogram), restarts: shared.restarts, lastError: shared.lastError)
+        }
+    }
+}
+
+/// A handle to a spawned actor: send it messages, or `await` its methods.
+public struct ActorRef<A: SupervisedActor>: Sendable {
+    public let cell: ActorCell<A>
+    public var actor: A { cell.actor }
+    public var name: String { cell.name }
+
+    /// Sends a message through the actor's channel (never blocks).
+    @inlinable
+    @discardableResult
+    public func send(_ message: A.Message) -> SendOutcome { cell.channel.send(message) }
+
+    public func stats() -> ActorStats { cell.stats() }
+}

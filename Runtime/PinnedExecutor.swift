@@ -1,0 +1,303 @@
+import CLinuxShim
+import Dispatch
+import Hardware
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One OS thread pinned to one CPU that runs Swift jobs (as the `SerialExecutor`
+/// of the actors placed on it, and as a `TaskExecutor`) and drains those actors'
+/// channels in batches between jobs.
+///
+/// Jobs go into a preallocated lock-free ring of `UnownedJob` (no closure, no
+/// allocation per job); a mutex-guarded overflow list takes the rare excess so
+/// that a thread enqueuing onto its own full ring cannot deadlock. When idle the
+/// thread spins, spins then parks on a futex, or parks, per `IdleStrategy`.
+public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
+    // @unchecked: the fields touched by other threads are atomics, the lock-free
+    // ring, or mutex-guarded; `threadLocal…` fields are touched only by the thread.
+
+    /// Options; the defaults suit a normal actor.
+    public struct Configuration: Sendable {
+        /// Executor name (shown by the inspector).
+        public var name: String
+        /// CPU to pin to; nil leaves the thread unpinned.
+        public var core: Int?
+        /// NUMA node for the job ring (nil: default allocator).
+        public var node: Int?
+        public var idleStrategy: IdleStrategy
+        /// Job ring capacity; excess jobs go to an overflow list.
+        public var jobCapacity: Int
+        /// Idle loop iterations before `spinThenPark` parks (about 10 ns each).
+        public var spinIterations: Int
+        /// Messages drained per channel per loop.
+        public var batchSize: Int
+        /// Upper bound of one park, in ns (a safety net; wake-ups are explicit).
+        public var parkTimeoutNanos: Int64
+
+        public init(name: String, core: Int? = nil, node: Int? = nil, idleStrategy: IdleStrategy = .spinThenPark,
+                    jobCapacity: Int = 4096, spinIterations: Int = 20_000, batchSize: Int = 64,
+                    parkTimeoutNanos: Int64 = 100_000_000) {
+            self.name = name
+            self.core = core
+            self.node = node
+            self.idleStrategy = idleStrategy
+            self.jobCapacity = jobCapacity
+            self.spinIterations = spinIterations
+            self.batchSize = batchSize
+            self.parkTimeoutNanos = parkTimeoutNanos
+        }
+    }
+
+    public let name: String
+    public let core: Int?
+    public let idleStrategy: IdleStrategy
+    public let clock: any NanoClock
+    let configuration: Configuration
+    let logger: Logger
+
+    private let jobs: MPMCRing<UnownedJob>
+    private let overflow = Mutex<[UnownedJob]>([])
+    private let overflowCount = Atomic<Int>(0)
+    private let registry = Mutex<[any Drainable]>([])
+    private let registryChanged = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(true)
+    private let finished = DispatchSemaphore(value: 0)
+    private let started = DispatchSemaphore(value: 0)
+    /// Futex word: 0 running, 1 parked.
+    private let parkWord: UnsafeMutablePointer<UInt32>
+    private let pinnedCore = Atomic<Int>(-1)
+    private let threadIDValue = Atomic<Int32>(0)
+    private let jobsRun = Atomic<UInt64>(0)
+    private let parks = Atomic<UInt64>(0)
+    private let wakes = Atomic<UInt64>(0)
+
+    /// Starts the thread, pins it (logging and continuing unpinned if pinning fails),
+    /// and returns once it runs.
+    /// - Throws: `RuntimeError.invalidCapacity` / `.invalidBatchSize` for bad configuration.
+    public init(_ configuration: Configuration, clock: any NanoClock = MonotonicClock(),
+                logger: Logger = Logger(label: "quantum-agent.executor")) throws(RuntimeError) {
+        guard configuration.batchSize >= 1, configuration.batchSize <= 65536 else {
+            throw .invalidBatchSize(configuration.batchSize)
+        }
+        self.configuration = configuration
+        self.name = configuration.name
+        self.core = configuration.core
+        self.idleStrategy = configuration.idleStrategy
+        self.clock = clock
+        self.logger = logger
+        self.jobs = try MPMCRing(capacity: configuration.jobCapacity, node: configuration.node)
+        self.parkWord = .allocate(capacity: 1)
+        parkWord.initialize(to: 0)
+
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let executor = Unmanaged<PinnedExecutor>.fromOpaque(raw).takeRetainedValue()
+            executor.threadMain()
+            return nil
+        }, context)
+        if rc != 0 {
+            Unmanaged<PinnedExecutor>.fromOpaque(context).release()
+            logger.critical("pthread_create failed", metadata: ["executor": "\(configuration.name)", "errno": "\(rc)"])
+            running.store(false, ordering: .releasing)
+            finished.signal()
+            return
+        }
+        pthread_detach(thread)
+        started.wait()
+    }
+
+    deinit { parkWord.deallocate() }
+
+    // MARK: Statistics
+
+    /// The CPU the thread pinned itself to, or nil when it runs unpinned.
+    public var pinnedTo: Int? { let value = pinnedCore.load(ordering: .acquiring); return value >= 0 ? value : nil }
+    /// Linux thread id of the executor thread.
+    public var threadID: Int32 { threadIDValue.load(ordering: .acquiring) }
+    /// Jobs run so far.
+    public var jobsExecuted: UInt64 { jobsRun.load(ordering: .relaxed) }
+    /// Times the thread parked.
+    public var parkCount: UInt64 { parks.load(ordering: .relaxed) }
+    /// Times a producer woke the thread.
+    public var wakeCount: UInt64 { wakes.load(ordering: .relaxed) }
+    /// Jobs queued now (ring and overflow).
+    public var queuedJobs: Int { jobs.count + overflowCount.load(ordering: .relaxed) }
+    /// Whether the thread is still running.
+    public var isRunning: Bool { running.load(ordering: .acquiring) }
+
+    // MARK: Channels
+
+    public func register(_ drainable: any Drainable) {
+        registry.withLock { $0.append(drainable) }
+        registryChanged.store(true, ordering: .releasing)
+        forceWake()
+    }
+
+    public func unregister(_ drainable: any Drainable) {
+        registry.withLock { list in list.removeAll { $0 === drainable } }
+        registryChanged.store(true, ordering: .releasing)
+        forceWake()
+    }
+
+    @inlinable
+    public func wakeIfParked() {
+        if idleStrategy == .spin { return }
+        forceWake()
+    }
+
+    @usableFromInline
+    func forceWake() {
+        qa_fence_seq_cst()
+        if qa_load32_acquire(parkWord) == 1, qa_cas32(parkWord, 1, 0) {
+            _ = qa_futex_wake(parkWord, 1)
+            wakes.add(1, ordering: .relaxed)
+        }
+    }
+
+    // MARK: Jobs
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        if overflowCount.load(ordering: .relaxed) > 0 || !jobs.push(unowned) {
+            overflow.withLock { $0.append(unowned) }
+            overflowCount.add(1, ordering: .releasing)
+        }
+        forceWake()
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(complexEquality: self)
+    }
+
+    public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+
+    public func isSameExclusiveExecutionContext(other: PinnedExecutor) -> Bool { self === other }
+
+    /// Traps unless called on this executor's thread (the contract of `checkIsolated`).
+    public func checkIsolated() {
+        precondition(isOnExecutorThread, "not on the thread of executor '\(name)'")
+    }
+
+    public func isIsolatingCurrentContext() -> Bool? { isOnExecutorThread }
+
+    /// Whether the calling thread is this executor's thread.
+    public var isOnExecutorThread: Bool {
+        qa_get_current_executor() == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Stops the thread after the jobs already queued and waits for it (unless called
+    /// from the thread itself). Idempotent.
+    public func shutdown() {
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        forceWake()
+        if !isOnExecutorThread { finished.wait() }
+    }
+
+    // MARK: The thread
+
+    private func threadMain() {
+        qa_set_current_executor(Unmanaged.passUnretained(self).toOpaque())
+        threadIDValue.store(Affinity.threadID, ordering: .releasing)
+        if let core = configuration.core,
+           Affinity.pinCurrentThreadOrLog(to: core, logger: logger) {
+            pinnedCore.store(core, ordering: .releasing)
+        }
+        started.signal()
+        runLoop()
+        qa_set_current_executor(nil)
+        finished.signal()
+    }
+
+    private func runLoop() {
+        var drainables: [any Drainable] = []
+        var idleIterations = 0
+        let batch = configuration.batchSize
+        while true {
+            if registryChanged.load(ordering: .acquiring) {
+                registryChanged.store(false, ordering: .releasing)
+                drainables = registry.withLock { $0 }
+            }
+            var work = runJobs(max: batch)
+            if !drainables.isEmpty {
+                let now = clock.now()
+                for drainable in drainables { work &+= drainable.drain(budget: batch, now: now) }
+            }
+            if work > 0 {
+                idleIterations = 0
+                continue
+            }
+            if !running.load(ordering: .acquiring) {
+                if jobs.isEmpty && overflowCount.load(ordering: .acquiring) == 0 { return }
+                continue
+            }
+            switch idleStrategy {
+            case .spin:
+                qa_cpu_relax()
+            case .spinThenPark:
+                idleIterations += 1
+                if idleIterations < configuration.spinIterations {
+                    qa_cpu_relax()
+                } else {
+                    park(drainables)
+                    idleIterations = 0
+                }
+            case .park:
+                park(drainables)
+            }
+        }
+    }
+
+    private func runJobs(max: Int) -> Int {
+        var count = 0
+        let serial = asUnownedSerialExecutor()
+        let task = asUnownedTaskExecutor()
+        while count < max, let job = jobs.pop() {
+            job.runSynchronously(isolatedTo: serial, taskExecutor: task)
+            count += 1
+        }
+        if overflowCount.load(ordering: .acquiring) > 0 && jobs.isEmpty {
+            let pending = overflow.withLock { list -> [UnownedJob] in
+                let taken = list
+                list.removeAll(keepingCapacity: true)
+                return taken
+            }
+            overflowCount.subtract(pending.count, ordering: .releasing)
+            for job in pending { job.runSynchronously(isolatedTo: serial, taskExecutor: task) }
+            count += pending.count
+        }
+        if count > 0 { jobsRun.add(UInt64(count), ordering: .relaxed) }
+        return count
+    }
+
+    private func park(_ drainables: [any Drainable]) {
+        qa_store32_release(parkWord, 1)
+        qa_fence_seq_cst()
+        var timeout = configuration.parkTimeoutNanos
+        var mustRun = !jobs.isEmpty || overflowCount.load(ordering: .acquiring) > 0
+            || !running.load(ordering: .acquiring) || registryChanged.load(ordering: .acquiring)
+        if !mustRun {
+            let now = clock.now()
+            for drainable in drainables {
+                switch drainable.pendingWork(now: now) {
+                case .none: break
+                case .ready: mustRun = true
+                case .at(let deadline):
+                    if deadline <= now { mustRun = true } else { timeout = min(timeout, Int64(deadline - now)) }
+                }
+            }
+        }
+        if !mustRun {
+            parks.add(1, ordering: .relaxed)
+            _ = qa_futex_wait(parkWord, 1, timeout)
+        }
+        qa_store32_release(parkWord, 0)
+    }
+}
