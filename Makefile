@@ -41,7 +41,7 @@ test: deps
 
 ## package-benchmark suites (mallocs and context switches per message).
 bench: deps
-	$(SWIFT) package --allow-writing-to-package-directory benchmark --target RuntimeBenchmarks
+	cd Perf/Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target RuntimeBenchmarks
 
 clean:
 	rm -rf .build

@@ -7,7 +7,7 @@ struct QuantumAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantum-agent",
         abstract: "A low-latency trading agent runtime: actors on pinned executors.",
-        subcommands: [PerfCommand.self, TopologyCommand.self]
+        subcommands: [PerfCommand.self, EvalCommand.self, TopologyCommand.self]
     )
 }
 

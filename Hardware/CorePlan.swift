@@ -4,8 +4,8 @@
 /// 1. Explicit core lists from config are honoured first (validated against the topology).
 /// 2. Each `critical` actor gets an executor on a physical core of its own, isolated
 ///    CPUs first, one logical CPU per physical core (its SMT siblings stay idle).
-/// 3. `normal` actors are packed onto the cores critical actors left, one shared
-///    executor per CPU used.
+/// 3. `normal` actors are packed, four to a shared executor, onto the cores critical
+///    actors left (non-isolated first, the critical actors' node first, CPU 0 last).
 /// 4. `background` actors share one executor kept off critical cores (lowest CPU).
 /// When cores run out the plan is *oversubscribed*: extra executors share the
 /// least-loaded CPU, the plan says so, and a `spin` executor that shares a CPU
@@ -174,8 +174,13 @@ extension CorePlan {
             }
         }
 
+        /// Normal actors per shared executor before the next CPU is used.
+        static let normalPacking = 4
+
         mutating func placeNormal(_ request: Request) {
-            // Prefer physical cores without a critical executor; one logical CPU per core.
+            // One logical CPU per physical core not taken by critical executors; prefer
+            // non-isolated cores (isolated ones are kept for critical work), the critical
+            // actors' node first, and CPU 0 (interrupts, housekeeping) last.
             var seen = Set<[Int]>()
             let pool = sharedPool.filter { cpu in seen.insert(topology.cpu(cpu)?.siblings ?? [cpu]).inserted }
             if pool.isEmpty {
@@ -184,7 +189,15 @@ extension CorePlan {
                 join(request, prefix: "normal", core: core)
                 return
             }
-            let core = pool.sorted(by: >)[normalCursor % pool.count]
+            let criticalNode = executors.first { $0.latencyClass == .critical }.map(\.node) ?? 0
+            let ordered = pool.sorted { a, b in
+                func rank(_ cpu: Int) -> (Int, Int, Int, Int) {
+                    let info = topology.cpu(cpu)
+                    return (cpu == 0 ? 1 : 0, info?.isolated == true ? 1 : 0, info?.node == criticalNode ? 0 : 1, cpu)
+                }
+                return rank(a) < rank(b)
+            }
+            let core = ordered[(normalCursor / Self.normalPacking) % ordered.count]
             normalCursor += 1
             join(request, prefix: "normal", core: core)
         }

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Regime
+
+@Suite struct EnsembleAndEvaluationTests {
+    @Test func onlineEnsembleReachesEightyFivePercentOnTheSyntheticSeries() throws {
+        let (x, s) = try Fixtures.synthetic()
+        var o = RegimeEvaluation.Options()
+        o.fit = .online
+        o.selection = .list([.hmm, .bocpd, .garch, .cusum])
+        let (r, rows) = try RegimeEvaluation.run(values: x, trueStates: s, options: o)
+        let acc = try #require(r.accuracy?["ensemble"])
+        #expect(acc >= 0.85, "online ensemble accuracy \(acc)")
+        #expect(rows.ensemble.count == x.count && rows.states.count == 4)
+        #expect(r.ensemble.stateCounts.reduce(0, +) == x.count)
+    }
+
+    @Test func onlineEvaluationIsCausal() throws {
+        let x = Array(try Fixtures.synthetic().returns.prefix(1300))
+        var o = RegimeEvaluation.Options()
+        o.selection = .all
+        o.ensemble.refitInterval = 200
+        let full = try RegimeEvaluation.run(values: x, options: o).rows
+        let prefix = try RegimeEvaluation.run(values: Array(x.prefix(800)), options: o).rows
+        #expect(Array(full.ensemble.prefix(800)) == prefix.ensemble)
+        #expect(Array(full.confidence.prefix(800)) == prefix.confidence)
+        for d in 0..<full.states.count { #expect(Array(full.states[d].prefix(800)) == prefix.states[d]) }
+    }
+
+    @Test func offlineEvaluationUsesViterbiForTheHMM() throws {
+        let (x, s) = try Fixtures.synthetic()
+        var o = RegimeEvaluation.Options()
+        o.fit = .offline
+        o.ensemble.seed = 0
+        let (r, rows) = try RegimeEvaluation.run(values: x, trueStates: s, options: o)
+        let e = try RegimeEnsemble(configuration: o.resolvedEnsemble())
+        e.refit(window: x)
+        let hmm = try #require(e.models.first as? HMMRegimeModel)
+        #expect(rows.states[0] == hmm.model?.viterbi(x).states)
+        #expect((r.accuracy?["hmm"] ?? 0) >= 0.955)
+        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        #expect(json.contains("\"per_detector\"") && json.contains("\"state_counts\"") && json.contains("\"accuracy\""))
+    }
+
+    @Test func badOptionsNameTheOptionAndValue() {
+        #expect(throws: RegimeError.unknownDetector(name: "foo", known: RegimeDetectorKind.allCases.map(\.rawValue))) {
+            try RegimeEvaluation.Selection.parse("hmm,foo")
+        }
+        #expect(throws: RegimeError.invalidParameter(name: "--fit", value: "batch", allowed: "offline, online")) {
+            try RegimeEvaluation.Options.parseFit("batch")
+        }
+        do { _ = try RegimeEvaluation.Options.parseStates("1"); Issue.record("expected an error") }
+        catch { #expect(error.description.contains("--states") && error.description.contains("'1'")) }
+        #expect(throws: RegimeError.self) { try RegimeEnsembleConfiguration.votingMethod("mean") }
+        var c = RegimeEnsembleConfiguration()
+        c.ensembleSize = 9
+        do { try c.validate(); Issue.record("expected an error") } catch { #expect(error.description.contains("ensemble_size")) }
+        #expect(throws: RegimeError.invalidTrueStates(reason: "2 labels for 3 rows")) {
+            try RegimeEvaluation.run(values: [1, 2, 3], trueStates: [0, 1], options: .init())
+        }
+    }
+
+    @Test func matchedAccuracyFindsTheBestRelabelling() {
+        #expect(RegimeEvaluation.matchedAccuracy([2, 2, 0, 0, 1], [0, 0, 1, 1, 2]) == 1)
+        #expect(RegimeEvaluation.matchedAccuracy([0, 0, 0, 0], [0, 1, 1, 1]) == 0.75)
+    }
+
+    @Test func regimeChangeNamesTheDetectorsThatMoved() throws {
+        var c = RegimeEnsembleConfiguration()
+        c.detectors = [.hmm, .cusum, .threshold]
+        c.ensembleSize = 3
+        c.states = 2
+        c.votingMethod = .majority
+        let e = try RegimeEnsemble(configuration: c)
+        var r = RegimeRandom(seed: 9)
+        let warm = (0..<400).map { _ in (r.uniform() < 0.5 ? 0.5 : 3) * r.normal() }
+        e.refit(window: warm)
+        for _ in 0..<300 { e.update(0.5 * r.normal()) }
+        var change: RegimeSignal?
+        for _ in 0..<100 { let s = e.update(3 * r.normal()); if s.changed { change = s; break } }
+        let s = try #require(change)
+        #expect(s.state == 1 && !s.uncertain && !s.triggeredBy.isEmpty)
+        #expect(s.triggeredBy.kinds.allSatisfy { c.detectors.contains($0) })
+    }
+
+    @Test func lowConfidenceIsFlaggedUncertain() throws {
+        var c = RegimeEnsembleConfiguration()
+        c.confidenceThreshold = 0.99
+        let e = try RegimeEnsemble(configuration: c)
+        let s = e.update(0.1)   // nothing fitted yet: uniform probabilities
+        #expect(s.uncertain && abs(s.confidence - 1.0 / 3) < 1e-12 && !s.changed)
+    }
+
+    @Test func bookKeepsOneEnsemblePerSymbol() throws {
+        let book = try RegimeBook()
+        _ = book.update(symbol: "A", observation: 0.1)
+        _ = book.update(symbol: "A", observation: 0.2)
+        let b = book.update(symbol: "B", observation: 0.1)
+        #expect(book.ensembles.count == 2 && b.signal.tick == 1 && book.ensemble(for: "A").tick == 2)
+    }
+}
