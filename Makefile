@@ -5,7 +5,7 @@
 SWIFT        ?= swift
 PACKAGES     := libnuma-dev libhiredis-dev redis-server
 RELEASE_BIN  := .build/release/quantum-agent
-RUN_ARGS     ?= perf hop
+RUN_ARGS     ?= run
 
 .PHONY: run test deps build release bench clean
 

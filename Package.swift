@@ -20,6 +20,13 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Hardware: topology, core plans, pinning, node-local memory.
@@ -56,12 +63,29 @@ let package = Package(
         ),
 
         // Actors/: the modules. Algorithms are plain types; actors are thin shells.
-        .target(name: "Learning", path: "Actors/Learning", swiftSettings: swift6),
-        .target(name: "Regime", path: "Actors/Regime", swiftSettings: swift6),
-        .target(name: "Monitoring", path: "Actors/Monitoring", exclude: ["METRICS.md"], swiftSettings: swift6),
+        .target(
+            name: "Learning",
+            dependencies: ["Runtime", "Hardware", "CLinuxShim", "CNuma", .product(name: "Logging", package: "swift-log")],
+            path: "Actors/Learning",
+            swiftSettings: swift6
+        ),
+        .target(name: "Regime", dependencies: ["Runtime"], path: "Actors/Regime", swiftSettings: swift6),
+        .target(
+            name: "Monitoring",
+            dependencies: [
+                "Runtime", "Alerts", "Hardware", "CLinuxShim", "CNuma",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Actors/Monitoring", exclude: ["METRICS.md"], swiftSettings: swift6
+        ),
         .target(
             name: "Alerts",
             dependencies: [
+                "Runtime", "Hardware", "CLinuxShim", "CNuma",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -71,13 +95,46 @@ let package = Package(
             path: "Actors/Alerts",
             swiftSettings: swift6
         ),
-        .target(name: "Coordination", dependencies: ["Protocols"], path: "Actors/Coordination", swiftSettings: swift6),
+        .target(
+            name: "Coordination",
+            dependencies: ["Protocols", "Runtime", "Hardware", .product(name: "Logging", package: "swift-log")],
+            path: "Actors/Coordination",
+            swiftSettings: swift6
+        ),
+
+        // Risk, Execution, Journal: pre-trade checks and VaR, the paper venue and positions,
+        // the durable SQLite journal (plain types; the journal owns one writer thread).
+        .target(name: "Risk", dependencies: ["Protocols"], path: "Actors/Risk", swiftSettings: swift6),
+        .target(name: "Execution", dependencies: ["Protocols"], path: "Actors/Execution", swiftSettings: swift6),
+        .target(
+            name: "Journal",
+            dependencies: ["Protocols", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            path: "Actors/Journal",
+            swiftSettings: swift6
+        ),
+
+        // The pipeline's own stages (lead): market sources and the latency engine.
+        .target(
+            name: "Market",
+            dependencies: ["Protocols", "Hardware", "CLinuxShim", .product(name: "Logging", package: "swift-log")],
+            path: "Actors/Market",
+            swiftSettings: swift6
+        ),
+
+        .target(
+            name: "Latency",
+            dependencies: ["Protocols", "Runtime", "Hardware", "Market", "Risk", "Execution", "Journal", "Learning",
+                           .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Actors/Latency",
+            swiftSettings: swift6
+        ),
 
         // Perf: the harness behind `quantum-agent perf`, and package-benchmark suites.
         .target(
             name: "Perf",
             dependencies: [
-                "Runtime", "Hardware", "CLinuxShim",
+                "Runtime", "Hardware", "CLinuxShim", "Learning", "Monitoring", "Alerts", "Regime", "Coordination", "Protocols",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Perf",
@@ -90,24 +147,38 @@ let package = Package(
             dependencies: [
                 "Perf", "Runtime", "Hardware", "CNuma", "CLinuxShim", "CHiredis",
                 "Protocols", "Learning", "Regime", "Monitoring", "Alerts", "Coordination",
+                "Latency", "Market", "Risk", "Execution", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Agent",
             swiftSettings: swift6
         ),
 
+        // libFuzzer harness of the wire codec: `scripts/fuzz-wire.sh` builds it with
+        // -sanitize=fuzzer in .build-fuzz; a normal build replays inputs / runs a smoke test.
+        .executableTarget(name: "WireFuzz", dependencies: ["Protocols"], path: "Fuzz/WireFuzz", swiftSettings: swift6),
+
         // Tests: one target per library target.
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "CNuma", "CLinuxShim"], path: "Tests/HardwareTests", exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/RuntimeTests"),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CHiredis"], path: "Tests/ProtocolsTests"),
-        .testTarget(name: "LearningTests", dependencies: ["Learning"], path: "Tests/LearningTests", exclude: ["Fixtures"]),
-        .testTarget(name: "RegimeTests", dependencies: ["Regime"], path: "Tests/RegimeTests", exclude: ["Fixtures"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Alerts"], path: "Tests/MonitoringTests", exclude: ["Fixtures"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/LearningTests", exclude: ["Fixtures"]),
+        .testTarget(name: "RegimeTests", dependencies: ["Regime", "Runtime", "Hardware"], path: "Tests/RegimeTests", exclude: ["Fixtures"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma",
+                                                           .product(name: "CoreMetrics", package: "swift-metrics"),
+                                                           .product(name: "Prometheus", package: "swift-prometheus")], path: "Tests/MonitoringTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "AlertsTests",
             dependencies: [
-                "Alerts",
+                "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,8 +187,23 @@ let package = Package(
             ],
             path: "Tests/AlertsTests"
         ),
-        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "Protocols", "CHiredis"], path: "Tests/CoordinationTests"),
-        .testTarget(name: "AgentTests", dependencies: [], path: "Tests/AgentTests"),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "Protocols", "CHiredis", "Runtime"], path: "Tests/CoordinationTests"),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "Protocols"], path: "Tests/RiskTests", exclude: ["Fixtures"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Risk", "Protocols"], path: "Tests/ExecutionTests", exclude: ["Throughput"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Protocols"], path: "Tests/JournalTests"),
+        .testTarget(name: "LatencyTests", dependencies: ["Latency", "Market", "Protocols", "Runtime", "Hardware", "Risk", "Execution", "Journal", "Learning", "CLinuxShim", "CNuma"], path: "Tests/LatencyTests"),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "Protocols", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/MarketTests"),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Runtime", "Hardware", "Alerts", "Journal", "Protocols",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AgentTests",
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ struct QuantumAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantum-agent",
         abstract: "A low-latency trading agent runtime: actors on pinned executors.",
-        subcommands: [PerfCommand.self, EvalCommand.self, TopologyCommand.self]
+        subcommands: [RunCommand.self, PerfCommand.self, EvalCommand.self, TopologyCommand.self, ConfigCommand.self, TokenCommand.self, InspectCommand.self, ClusterCommand.self, JournalCommand.self]
     )
 }
 

@@ -92,14 +92,25 @@ public final class ActorSystem: Sendable {
         _ name: String, mailbox: ChannelConfiguration? = nil, supervision: SupervisionPolicy = SupervisionPolicy(),
         parent: String? = nil, make: (any ActorExecutor) -> A
     ) async throws(RuntimeError) -> ActorRef<A> {
+        guard let planned = plan.executor(for: name) else { throw .actorNotInPlan(name) }
+        var config = mailbox ?? ChannelConfiguration(name: name)
+        config.name = name
+        if config.node == nil && executors[planned.name]?.core != nil { config.node = planned.node }
+        let channel = try Channel<A.Message>(config)
+        return try await spawn(name, channel: channel, supervision: supervision, parent: parent, make: make)
+    }
+
+    /// Spawns an actor whose mailbox was created beforehand (so that actors spawned
+    /// earlier can already hold it and send to it).
+    /// - Throws: `RuntimeError.actorNotInPlan`, `.duplicateActor`, `.systemStopped`.
+    public func spawn<A: SupervisedActor>(
+        _ name: String, channel: Channel<A.Message>, supervision: SupervisionPolicy = SupervisionPolicy(),
+        parent: String? = nil, make: (any ActorExecutor) -> A
+    ) async throws(RuntimeError) -> ActorRef<A> {
         guard !stopped.load(ordering: .acquiring) else { throw .systemStopped }
         let executor = try executor(forActor: name)
         guard let planned = plan.executor(for: name) else { throw .actorNotInPlan(name) }
         if cells.withLock({ $0[name] != nil }) { throw .duplicateActor(name) }
-        var config = mailbox ?? ChannelConfiguration(name: name)
-        config.name = name
-        if config.node == nil { config.node = executor.core.flatMap { _ in planned.node } }
-        let channel = try Channel<A.Message>(config)
         let actor = make(executor)
         let snapshot = await actor.snapshot()
         let latencyClass = plan.executors.first { $0.name == planned.name }?.latencyClass ?? .normal

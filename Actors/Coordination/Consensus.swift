@@ -135,6 +135,12 @@ public struct Consensus: Sendable {
         return [.apply(decision)]
     }
 
+    /// Restores the last applied fencing token after a restart (never lowers it), so
+    /// decisions already acted on are not applied again.
+    public mutating func restore(lastAppliedToken token: UInt64) {
+        lastAppliedToken = max(lastAppliedToken, token)
+    }
+
     /// Expires proposals received more than `proposal_timeout_ms` ago.
     public mutating func tick(nowNs: UInt64) -> [ConsensusDirective] {
         var directives: [ConsensusDirective] = []

@@ -117,6 +117,15 @@ public struct DriftWindow: Sendable {
         freezeReference()
     }
 
+    /// Forgets the reference and the current window: the next `referenceCapacity` values
+    /// form a new reference (after a model version change).
+    public mutating func resetAll() {
+        isReferenceFrozen = false
+        referenceCount = 0
+        head = 0
+        currentCount = 0
+    }
+
     /// Clears the current window, keeping the reference.
     public mutating func resetCurrent() {
         head = 0

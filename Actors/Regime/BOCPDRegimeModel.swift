@@ -14,8 +14,11 @@ public final class BOCPDRegimeModel: RegimeModel {
         public var states: Int = 3
         /// Expected run length λ (observations); hazard H = 1/λ.
         public var expectedRunLength: Double = 250
-        /// Run-length truncation R.
-        public var maxRunLength: Int = 50
+        /// Run-length truncation R: runs longer than R − 1 observations are dropped. 20, the
+        /// ensemble's realised-volatility window, so the longest run estimates the variance from
+        /// the same span as the after-the-fact label; cost is O(R) per update (a sweep on the
+        /// synthetic series is in the README: accuracy is flat for R = 16…25 and lower above).
+        public var maxRunLength: Int = 20
         /// Run lengths below this count as a recent change in ``BOCPDRegimeModel/changeProbability``.
         public var changeWindow: Int = 10
         /// Prior pseudo-counts κ₀ (for the mean) and α₀ (shape of the variance prior).
@@ -39,6 +42,7 @@ public final class BOCPDRegimeModel: RegimeModel {
     public let configuration: Configuration
     /// Volatility levels learnt at fit.
     public private(set) var levels: VolatilityLevels?
+    private let table: VolatilityLevelTable
     /// Posterior probability that a change happened within the last `changeWindow` observations,
     /// P(r_t < changeWindow). (P(r_t = 0) alone always equals the hazard under a constant hazard.)
     public private(set) var changeProbability = 0.0
@@ -46,11 +50,13 @@ public final class BOCPDRegimeModel: RegimeModel {
     public private(set) var liveRuns = 0
 
     private let rMax: Int
-    // Run-length arrays live in one raw block of 10·R doubles (no exclusivity or bounds checks
-    // in the O(R) loop): prob, probNext, mu, muNext, beta, betaNext, logPred, kappa, alpha, logConst.
+    // Run-length arrays live in one raw block of 12·R doubles (no exclusivity or bounds checks
+    // in the O(R) loop): prob, probNext, mu, muNext, beta, betaNext, logPred, kappa, alpha,
+    // logConst, logBeta, logBetaNext.
     private let block: UnsafeMutablePointer<Double>
     private let prob, probNext, mu, muNext, beta, betaNext, logPred, kappa, alpha, logConst: UnsafeMutablePointer<Double>
-    private var mu0 = 0.0, beta0 = 1.0
+    private let logBeta, logBetaNext: UnsafeMutablePointer<Double>
+    private var mu0 = 0.0, beta0 = 1.0, logBeta0 = 0.0
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` for a bad configuration.
     public init(configuration: Configuration = .init()) throws(RegimeError) {
@@ -58,16 +64,20 @@ public final class BOCPDRegimeModel: RegimeModel {
         self.configuration = configuration
         stateCount = configuration.states
         rMax = configuration.maxRunLength
-        block = .allocate(capacity: 10 * rMax)
-        block.initialize(repeating: 0, count: 10 * rMax)
+        table = VolatilityLevelTable(count: configuration.states)
+        block = .allocate(capacity: 12 * rMax)
+        block.initialize(repeating: 0, count: 12 * rMax)
         prob = block; probNext = block + rMax; mu = block + 2 * rMax; muNext = block + 3 * rMax
         beta = block + 4 * rMax; betaNext = block + 5 * rMax; logPred = block + 6 * rMax
         kappa = block + 7 * rMax; alpha = block + 8 * rMax; logConst = block + 9 * rMax
-        // κ_r, α_r and the Student-t normalising constant depend on r only: precomputed.
+        logBeta = block + 10 * rMax; logBetaNext = block + 11 * rMax
+        // κ_r, α_r and the r-only part of the log predictive depend on r only: precomputed.
+        // logConst_r = ln Γ(α+½) − ln Γ(α) − ½ ln(2απ) − ½ ln((κ+1)/(ακ)); see `step`.
         for r in 0..<rMax {
-            kappa[r] = configuration.kappa0 + Double(r)
-            alpha[r] = configuration.alpha0 + Double(r) / 2
-            logConst[r] = lgamma(alpha[r] + 0.5) - lgamma(alpha[r]) - 0.5 * log(2 * alpha[r] * Double.pi)
+            let k = configuration.kappa0 + Double(r), a = configuration.alpha0 + Double(r) / 2
+            kappa[r] = k
+            alpha[r] = a
+            logConst[r] = lgamma(a + 0.5) - lgamma(a) - 0.5 * log(2 * a * Double.pi) - 0.5 * log((k + 1) / (a * k))
         }
     }
 
@@ -81,20 +91,24 @@ public final class BOCPDRegimeModel: RegimeModel {
         mu0 = window.reduce(0, +) / n
         let v = window.reduce(0) { $0 + ($1 - mu0) * ($1 - mu0) } / n
         beta0 = configuration.alpha0 * max(v, .leastNormalMagnitude)
-        levels = VolatilityLevels(fitting: VolatilityLevels.ewmaVolatility(window.map { $0 - mu0 }, lambda: 0.94), k: stateCount)
+        logBeta0 = log(beta0)
+        let lv = VolatilityLevels(fitting: VolatilityLevels.ewmaVolatility(window.map { $0 - mu0 }, lambda: 0.94), k: stateCount)
+        levels = lv
+        table.set(lv)
         if !isFitted { resetRuns() }
         isFitted = true
     }
 
     private func resetRuns() {
         for r in 0..<rMax { prob[r] = 0 }
-        prob[0] = 1; mu[0] = mu0; beta[0] = beta0; liveRuns = 1
+        prob[0] = 1; mu[0] = mu0; beta[0] = beta0; logBeta[0] = log(beta0); liveRuns = 1
     }
 
     /// One step of the run-length recursion (growth, change point, normalisation, NIG update).
     public func update(_ x: Double, into p: UnsafeMutableBufferPointer<Double>) {
         let k = stateCount
-        guard isFitted, let lv = levels else { RegimeCheck.uniform(p, k); return }
+        guard isFitted else { RegimeCheck.uniform(p, k); return }
+        let lv = table
         if x.isFinite { step(x) }
         for j in 0..<k { p[j] = 0 }
         // Each run length votes its posterior mass for the level of its variance scale β_r/α_r.
@@ -104,37 +118,45 @@ public final class BOCPDRegimeModel: RegimeModel {
         if total > 0 { for j in 0..<k { p[j] /= total } } else { RegimeCheck.uniform(p, k) }
     }
 
+    /// The Student-t predictive of run r (2α_r dof, location μ_r, scale² = β_r(κ_r+1)/(α_r κ_r))
+    /// needs log(1 + κ_r d²/(2β_r(κ_r+1))) = ln β'_r − ln β_r, where β'_r is the NIG update of β_r
+    /// by x. So ln p_r(x) = logConst_r + α_r ln β_r − (α_r + ½) ln β'_r: one logarithm and one
+    /// exponential per run, and ln β'_r is next step's ln β_{r+1}.
     private func step(_ x: Double) {
         let h = 1 / configuration.expectedRunLength
         var changeMass = 0.0, total = 0.0
-        let grow = min(liveRuns + 1, rMax)
-        // Pass 1: log predictive of each run (Student-t, 2α dof, location μ, scale² = β(κ+1)/(ακ)),
-        // kept in `logPred` so pass 2 can subtract the maximum and never underflow.
+        let live = liveRuns
+        let grow = min(live + 1, rMax)
+        // Pass 1: NIG updates and log predictives (kept so pass 2 can subtract the maximum).
         var maxLog = -Double.infinity
-        for r in 0..<liveRuns {
-            let scale2 = beta[r] * (kappa[r] + 1) / (alpha[r] * kappa[r])
+        for r in 0..<live {
             let d = x - mu[r]
-            let l = logConst[r] - 0.5 * log(scale2) - (alpha[r] + 0.5) * log(1 + d * d / (2 * alpha[r] * scale2))
+            let kr = kappa[r], ar = alpha[r]
+            let b1 = beta[r] + kr * d * d / (2 * (kr + 1))
+            let lb1 = log(b1)
+            let l = logConst[r] + ar * logBeta[r] - (ar + 0.5) * lb1
             logPred[r] = l
             if prob[r] > 0, l > maxLog { maxLog = l }
+            if r + 1 < rMax {
+                muNext[r + 1] = (kr * mu[r] + x) / (kr + 1)
+                betaNext[r + 1] = b1
+                logBetaNext[r + 1] = lb1
+            }
         }
-        for r in 0..<liveRuns {
+        // Pass 2: growth and change-point masses.
+        for r in 0..<live {
             let w = prob[r] * exp(logPred[r] - maxLog)
             changeMass += w * h
-            if r + 1 < rMax {
-                probNext[r + 1] = w * (1 - h)
-                total += w * (1 - h)
-                // NIG posterior update of run r → r+1.
-                let d = x - mu[r]
-                muNext[r + 1] = (kappa[r] * mu[r] + x) / (kappa[r] + 1)
-                betaNext[r + 1] = beta[r] + kappa[r] * d * d / (2 * (kappa[r] + 1))
-            }
+            if r + 1 < rMax { probNext[r + 1] = w * (1 - h); total += w * (1 - h) }
         }
         probNext[0] = changeMass
         total += changeMass
-        muNext[0] = mu0; betaNext[0] = beta0
+        muNext[0] = mu0; betaNext[0] = beta0; logBetaNext[0] = logBeta0
         guard total > 0, total.isFinite else { resetRuns(); changeProbability = 1; return }
-        for r in 0..<grow { prob[r] = probNext[r] / total; mu[r] = muNext[r]; beta[r] = betaNext[r] }
+        let inv = 1 / total
+        for r in 0..<grow {
+            prob[r] = probNext[r] * inv; mu[r] = muNext[r]; beta[r] = betaNext[r]; logBeta[r] = logBetaNext[r]
+        }
         liveRuns = grow
         var recent = 0.0
         for r in 0..<min(grow, configuration.changeWindow) { recent += prob[r] }

@@ -17,6 +17,9 @@ public final class GARCHRegimeModel: RegimeModel {
     public private(set) var model: GARCH11?
     /// Levels the volatility is mapped to.
     public private(set) var levels: VolatilityLevels?
+    private let table: VolatilityLevelTable
+    // Fitted parameters copied out of `model` for the hot path.
+    private var mu = 0.0, omega = 0.0, alpha = 0.0, beta = 0.0
     /// Variance forecast for the next observation, σ²_{t+1|t} (squared units).
     public private(set) var forecastVariance = 0.0
 
@@ -25,12 +28,16 @@ public final class GARCHRegimeModel: RegimeModel {
         try RegimeCheck.states(states)
         stateCount = states
         self.meanModel = meanModel
+        table = VolatilityLevelTable(count: states)
     }
 
     public func fit(_ window: [Double]) throws(RegimeError) {
         let m = try GARCH11.fit(window, mean: meanModel)
         let s2 = m.conditionalVariances(window)
-        levels = VolatilityLevels(fitting: s2.map { $0.squareRoot() }, k: stateCount)
+        let lv = VolatilityLevels(fitting: s2.map { $0.squareRoot() }, k: stateCount)
+        levels = lv
+        table.set(lv)
+        mu = m.mu; omega = m.omega; alpha = m.alpha; beta = m.beta
         if model == nil, let last = s2.last, let y = window.last {
             let e = y - m.mu
             forecastVariance = m.omega + m.alpha * e * e + m.beta * last
@@ -40,12 +47,12 @@ public final class GARCHRegimeModel: RegimeModel {
 
     /// σ²_{t+1} = ω + α(x_t − μ)² + β σ²_t, then the soft level assignment of σ_{t+1}.
     public func update(_ observation: Double, into p: UnsafeMutableBufferPointer<Double>) {
-        guard let m = model, let lv = levels else { RegimeCheck.uniform(p, stateCount); return }
+        guard table.isSet else { RegimeCheck.uniform(p, stateCount); return }
         if observation.isFinite {
-            let e = observation - m.mu
-            forecastVariance = m.omega + m.alpha * e * e + m.beta * forecastVariance
+            let e = observation - mu
+            forecastVariance = omega + alpha * e * e + beta * forecastVariance
         }
-        lv.probabilities(of: forecastVariance.squareRoot(), into: p)
+        table.probabilities(of: forecastVariance.squareRoot(), into: p)
     }
 
     public func reset() { if let m = model { forecastVariance = m.omega / max(1 - m.alpha - m.beta, 1e-6) } }

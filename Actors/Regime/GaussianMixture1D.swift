@@ -21,6 +21,18 @@ public struct GaussianMixture1D: Sendable, Equatable, Codable {
         public var restarts: Int = 1
         /// Seed of the k-means initialisation.
         public var seed: UInt64 = 0
+        /// How the initial responsibilities are set.
+        public var initialisation: Initialisation = .kmeans
+
+        /// Initial responsibilities.
+        public enum Initialisation: String, Sendable, Equatable, Codable {
+            /// scikit-learn's: k-means on the values (separates components by location).
+            case kmeans
+            /// k-means on log |x − mean|: separates components by scale, which is what volatility
+            /// regimes differ by (k-means on the values splits a scale mixture into a left tail,
+            /// a centre and a right tail, a local optimum EM rarely leaves).
+            case scale
+        }
 
         public init(components: Int = 3) { self.components = components }
 
@@ -55,9 +67,17 @@ public struct GaussianMixture1D: Sendable, Equatable, Codable {
         var random = RegimeRandom(seed: c.seed)
         var best: GaussianMixture1D?
         for _ in 0..<c.restarts {
-            let km = KMeans1D(x, k: k, restarts: 1, random: &random)
             var resp = [Double](repeating: 0, count: n * k)
-            for (i, v) in x.enumerated() { resp[i * k + km.assign(v)] = 1 }
+            switch c.initialisation {
+            case .kmeans:
+                let km = KMeans1D(x, k: k, restarts: 1, random: &random)
+                for (i, v) in x.enumerated() { resp[i * k + km.assign(v)] = 1 }
+            case .scale:
+                let mean = x.reduce(0, +) / Double(n)
+                let logs = x.map { log(max(abs($0 - mean), .leastNormalMagnitude)) }
+                let km = KMeans1D(logs, k: k, restarts: 1, random: &random)
+                for (i, v) in logs.enumerated() { resp[i * k + km.assign(v)] = 1 }
+            }
             var m = mStep(x, resp: resp, k: k, regCovar: c.regCovar, weightsOverN: true)
             var lower = -Double.infinity
             for _ in 0..<c.maxIterations {

@@ -18,6 +18,7 @@ public final class RealizedVolatilityClusterModel: RegimeModel {
     public let window: Int
     /// Levels learnt at fit.
     public private(set) var levels: VolatilityLevels?
+    private let table: VolatilityLevelTable
     private var ring: [Double]
     private var head = 0, filled = 0
     private var sumSquares = 0.0
@@ -31,6 +32,7 @@ public final class RealizedVolatilityClusterModel: RegimeModel {
         stateCount = states
         self.window = window
         ring = [Double](repeating: 0, count: window)
+        table = VolatilityLevelTable(count: states)
     }
 
     /// Realised volatility √(mean of squared demeaned returns) over each trailing window of `x`.
@@ -50,7 +52,9 @@ public final class RealizedVolatilityClusterModel: RegimeModel {
         try RegimeCheck.window(x, needed: minimumFitCount, detector: name)
         mean = x.reduce(0, +) / Double(x.count)
         let vols = Self.rollingVolatility(x, window: window, mean: mean)
-        levels = VolatilityLevels(fitting: Array(vols.dropFirst(window - 1)), k: stateCount)
+        let lv = VolatilityLevels(fitting: Array(vols.dropFirst(window - 1)), k: stateCount)
+        levels = lv
+        table.set(lv)
     }
 
     public func update(_ observation: Double, into p: UnsafeMutableBufferPointer<Double>) {
@@ -61,8 +65,8 @@ public final class RealizedVolatilityClusterModel: RegimeModel {
             sumSquares += d
             head = head + 1 == window ? 0 : head + 1
         }
-        guard let lv = levels, filled > 0 else { RegimeCheck.uniform(p, stateCount); return }
-        lv.probabilities(of: (max(sumSquares, 0) / Double(filled)).squareRoot(), into: p)
+        guard table.isSet, filled > 0 else { RegimeCheck.uniform(p, stateCount); return }
+        table.probabilities(of: (max(sumSquares, 0) / Double(filled)).squareRoot(), into: p)
     }
 
     public func reset() { head = 0; filled = 0; sumSquares = 0; for i in 0..<window { ring[i] = 0 } }

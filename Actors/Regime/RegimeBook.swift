@@ -13,6 +13,11 @@ public final class RegimeBook {
         self.configuration = configuration
     }
 
+    /// A book on a configuration validated beforehand (cannot fail).
+    public init(_ configuration: RegimeEnsembleConfiguration.Validated) {
+        self.configuration = configuration.value
+    }
+
     /// The ensemble of `symbol`, created if absent.
     public func ensemble(for symbol: String) -> RegimeEnsemble {
         if let e = ensembles[symbol] { return e }
@@ -27,6 +32,9 @@ public final class RegimeBook {
         guard let e = try? RegimeEnsemble() else { preconditionFailure("default RegimeEnsembleConfiguration is invalid") }
         return e
     }
+
+    /// Forgets `symbol`'s ensemble.
+    public func remove(symbol: String) { ensembles[symbol] = nil }
 
     /// Feeds `observation` to `symbol`'s ensemble. `refitDue` on the returned pair tells the
     /// owner to schedule `ensemble(for:).refit()` off the hot path.

@@ -31,7 +31,14 @@ public enum RegimeDetectorKind: String, CaseIterable, Sendable, Codable, Hashabl
             var c = GaussianHMM.FitConfiguration(states: states); c.seed = seed
             return try HMMRegimeModel(configuration: c)
         case .gmm:
+            // A regime detector needs the maximum-likelihood mixture, not scikit-learn's early stop:
+            // with tol 1e-3 EM halts on a location split (left tail, centre, right tail) of what is
+            // a scale mixture. Converge tightly, initialise by scale, keep the best of 3 restarts.
             var c = GaussianMixture1D.Configuration(components: states); c.seed = seed
+            c.initialisation = .scale
+            c.tolerance = 1e-6
+            c.maxIterations = 1000
+            c.restarts = 3
             return try GMMRegimeModel(configuration: c)
         case .cusum: return try CUSUMRegimeModel(configuration: .init(states: states))
         case .threshold: return try VolatilityThresholdModel(configuration: .init(states: states))

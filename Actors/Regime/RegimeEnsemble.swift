@@ -1,8 +1,7 @@
 // Ensemble of regime detectors for one symbol: weighted-average or weighted-majority vote,
-// adaptive weights from agreement with the regime labelled after the fact by trailing realised
-// volatility (exponential weights on a discounted agreement rate, as in the Hedge / weighted
-// majority algorithms of Littlestone & Warmuth 1994 and Freund & Schapire 1997), confidence
-// threshold, and a regime-change flag naming its triggers.
+// adaptive weights by dynamic model averaging (Raftery, Kárný & Ettler 2010: exponentially
+// forgotten posterior model probabilities) against the regime labelled after the fact by
+// trailing realised volatility, confidence threshold, and a regime-change flag naming its triggers.
 
 import Foundation
 
@@ -12,33 +11,34 @@ import Foundation
 public final class RegimeEnsemble {
     public let configuration: RegimeEnsembleConfiguration
     /// All running detectors, in `configuration.detectors` order.
-    public let models: [any RegimeModel]
+    public internal(set) var models: [any RegimeModel]
     /// Kinds of `models`.
     public let kinds: [RegimeDetectorKind]
     /// Indices into `models` of the voters.
     public let voterIndices: [Int]
     /// Current weights of the voters (same order as `voterIndices`; normalised when used).
-    public private(set) var weights: [Double]
-    /// Discounted rate at which each voter agreed with the realised regime (0...1).
-    public private(set) var agreement: [Double]
+    public var weights: [Double] { (0..<store.voterCount).map { store.weights[$0] } }
+    /// Discounted rate at which each voter's most probable state agreed with the realised regime
+    /// (0...1; for reports, the weights use the probabilities).
+    public var agreement: [Double] { (0..<store.voterCount).map { store.agreement[$0] } }
+    /// Log of each voter's unnormalised model probability (dynamic model averaging).
+    public var logWeights: [Double] { (0..<store.voterCount).map { store.logWeights[$0] } }
     /// Observations seen.
     public private(set) var tick = 0
     /// Levels that label the realised regime (nil before the first fit).
-    public private(set) var realizedLevels: VolatilityLevels?
+    public internal(set) var realizedLevels: VolatilityLevels?
     /// Last signal.
     public private(set) var lastSignal: RegimeSignal
 
     private let k: Int
-    private var probs: [Double]          // models.count × 8
-    private var history: [Double]        // ring, capacity fitWindow
-    private var historyHead = 0
-    private var pastVotes: [Int]         // ring realizedWindow × voters
-    private var realizedSum = 0.0
-    private var lastArgmax: [Int]
-    private var lastSwitchTick: [Int]
+    let store: RegimeEnsembleStorage
+    var historyHead = 0
+    /// Finite observations stored in the history ring so far (non-finite ones are skipped).
+    var storedCount = 0
+    var realizedSum = 0.0
     private var confirmedState = -1
     private var lastChangeTick = 0
-    private var meanEstimate = 0.0
+    var meanEstimate = 0.0
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` naming the bad option.
     public init(configuration c: RegimeEnsembleConfiguration = .init()) throws(RegimeError) {
@@ -49,14 +49,10 @@ public final class RegimeEnsemble {
         var ms: [any RegimeModel] = []
         for kind in c.detectors { ms.append(try kind.make(states: c.states, seed: c.seed)) }
         models = ms
-        voterIndices = c.voters.compactMap { v in c.detectors.firstIndex(of: v) }
-        weights = [Double](repeating: 1, count: voterIndices.count)
-        agreement = [Double](repeating: 0.5, count: voterIndices.count)
-        probs = [Double](repeating: 0, count: ms.count * RegimeProbabilities.capacity)
-        history = [Double](repeating: 0, count: c.fitWindow)
-        pastVotes = [Int](repeating: 0, count: c.realizedWindow * voterIndices.count)
-        lastArgmax = [Int](repeating: -1, count: ms.count)
-        lastSwitchTick = [Int](repeating: 0, count: ms.count)
+        let vs = c.voters.compactMap { v in c.detectors.firstIndex(of: v) }
+        voterIndices = vs
+        store = RegimeEnsembleStorage(models: ms, voters: vs, states: c.states, realizedWindow: c.realizedWindow,
+                                      historyCapacity: c.fitWindow)
         lastSignal = RegimeSignal(state: 0, probabilities: RegimeProbabilities(uniform: c.states), confidence: 0,
                                   uncertain: true, changed: false, triggeredBy: RegimeDetectorSet(), tick: 0)
     }
@@ -71,8 +67,8 @@ public final class RegimeEnsemble {
 
     /// The last min(tick, fitWindow) observations, oldest first (allocates).
     public var recentObservations: [Double] {
-        let n = min(tick, history.count)
-        return (0..<n).map { history[(historyHead - n + $0 + history.count) % history.count] }
+        let h = store.historyCapacity, n = min(storedCount, h)
+        return (0..<n).map { store.history[(historyHead - n + $0 + h) % h] }
     }
 
     /// Fits every detector on the recent observations (or on `window` if given) and relearns the
@@ -85,25 +81,36 @@ public final class RegimeEnsemble {
         for (i, m) in models.enumerated() {
             do { try m.fit(w) } catch { failures[kinds[i]] = error }
         }
-        if w.count > configuration.realizedWindow {
-            let mean = w.reduce(0, +) / Double(w.count)
-            meanEstimate = mean
-            let m = min(tick, configuration.realizedWindow, history.count)
-            realizedSum = 0
-            for i in 0..<m { let v = history[(historyHead - 1 - i + 2 * history.count) % history.count] - mean; realizedSum += v * v }
-            let rv = RealizedVolatilityClusterModel.rollingVolatility(w, window: configuration.realizedWindow, mean: mean)
-            realizedLevels = VolatilityLevels(fitting: Array(rv.dropFirst(configuration.realizedWindow - 1)), k: k, seed: configuration.seed)
-        }
+        if let r = Self.realizedLevels(w, configuration: configuration) { installRealized(r.levels, mean: r.mean) }
         return failures
+    }
+
+    /// Levels of the trailing realised volatility of `w` (k-means, K levels) and the mean of `w`;
+    /// nil when `w` is not longer than the realised window.
+    static func realizedLevels(_ w: [Double], configuration c: RegimeEnsembleConfiguration) -> (levels: VolatilityLevels, mean: Double)? {
+        guard w.count > c.realizedWindow else { return nil }
+        let mean = w.reduce(0, +) / Double(w.count)
+        let rv = RealizedVolatilityClusterModel.rollingVolatility(w, window: c.realizedWindow, mean: mean)
+        return (VolatilityLevels(fitting: Array(rv.dropFirst(c.realizedWindow - 1)), k: c.states, seed: c.seed), mean)
+    }
+
+    /// Installs realised-regime levels and recomputes the trailing realised sum around `mean`.
+    func installRealized(_ levels: VolatilityLevels, mean: Double) {
+        meanEstimate = mean
+        let h = store.historyCapacity
+        let m = min(storedCount, configuration.realizedWindow, h)
+        realizedSum = 0
+        for i in 0..<m { let v = store.history[(historyHead - 1 - i + 2 * h) % h] - mean; realizedSum += v * v }
+        realizedLevels = levels
     }
 
     /// Probabilities most recently written by detector `index` (into `out`, ≥ its state count).
     public func probabilities(ofDetector index: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        for j in 0..<models[index].stateCount { out[j] = probs[index * RegimeProbabilities.capacity + j] }
+        for j in 0..<store.stateCounts[index] { out[j] = store.probs[index * RegimeProbabilities.capacity + j] }
     }
 
     /// Most probable state of detector `index` after the last update.
-    public func state(ofDetector index: Int) -> Int { max(lastArgmax[index], 0) }
+    public func state(ofDetector index: Int) -> Int { max(store.lastArgmax[index], 0) }
 
     /// Feeds one observation to every detector and returns the combined signal. No allocation.
     @discardableResult
@@ -111,49 +118,58 @@ public final class RegimeEnsemble {
         tick += 1
         let cap = RegimeProbabilities.capacity
         let w = configuration.realizedWindow
+        let st = store, h = st.historyCapacity
         // Trailing realised variance uses the same ring as the refit history.
         if x.isFinite {
-            let outgoing = tick > w ? history[(historyHead - w + history.count) % history.count] : Double.nan
-            history[historyHead] = x
-            historyHead = historyHead + 1 == history.count ? 0 : historyHead + 1
+            let outgoing = storedCount >= w ? st.history[(historyHead - w + h) % h] : Double.nan
+            st.history[historyHead] = x
+            storedCount += 1
+            historyHead = historyHead + 1 == h ? 0 : historyHead + 1
             realizedSum += (x - meanEstimate) * (x - meanEstimate)
             if outgoing.isFinite { realizedSum -= (outgoing - meanEstimate) * (outgoing - meanEstimate) }
         }
-        probs.withUnsafeMutableBufferPointer { all in
-            for (i, m) in models.enumerated() {
-                let slice = UnsafeMutableBufferPointer(rebasing: all[(i * cap)..<(i * cap + cap)])
-                m.update(x, into: slice)
-                var a = 0
-                for j in 1..<m.stateCount where slice[j] > slice[a] { a = j }
-                if a != lastArgmax[i] { lastArgmax[i] = a; lastSwitchTick[i] = tick }
-            }
+        for i in 0..<st.modelCount {
+            let slice = UnsafeMutableBufferPointer(start: st.probs + i * cap, count: cap)
+            st.models[i].update(x, into: slice)
+            var a = 0
+            for j in 1..<st.stateCounts[i] where slice[j] > slice[a] { a = j }
+            if a != st.lastArgmax[i] { st.lastArgmax[i] = a; st.lastSwitchTick[i] = tick }
         }
         if configuration.adaptationEnabled { adapt() }
         return combine()
     }
 
-    /// Compares each voter's state of `w/2` observations ago with the realised regime of the
-    /// trailing window (which is centred on it), updates its discounted agreement rate a_d, and
-    /// sets w_d = max(minimumWeight, exp(−sharpness · (max_e a_e − a_d))).
+    /// Dynamic model averaging against the realised regime: the trailing realised volatility
+    /// labels the observation `w/2` ago (the window's centre); each voter's probabilities of that
+    /// time give the label's likelihood P_d = (1 − ε)p + ε(1 − p)/(K − 1), and
+    /// log w_d ← (1 − rate) · log w_d + log P_d; weights are exp(log w_d − max) floored at
+    /// `minimumWeight`, so a voter can recover.
     private func adapt() {
-        let w = configuration.realizedWindow, nv = voterIndices.count
+        let st = store
+        let w = configuration.realizedWindow, nv = st.voterCount, cap = RegimeProbabilities.capacity
         let slot = tick % w
         let lag = w / 2
-        if let lv = realizedLevels, tick > w + lag {
+        if tick > w + lag, let lv = realizedLevels {
             let label = lv.state(of: (max(realizedSum, 0) / Double(w)).squareRoot())
             let pastSlot = (tick - lag) % w
-            let eta = configuration.adaptationRate
-            var best = 0.0
+            let eta = configuration.adaptationRate, eps = configuration.labelErrorRate
+            let other = eps / Double(max(k - 1, 1))
+            var best = -Double.infinity
             for v in 0..<nv {
-                let agree = pastVotes[pastSlot * nv + v] == label ? 1.0 : 0.0
-                agreement[v] = (1 - eta) * agreement[v] + eta * agree
-                best = max(best, agreement[v])
+                let agree = st.pastVotes[pastSlot * nv + v] == label ? 1.0 : 0.0
+                st.agreement[v] = (1 - eta) * st.agreement[v] + eta * agree
+                let p = st.pastProbs[(pastSlot * nv + v) * k + label]
+                st.logWeights[v] = (1 - eta) * st.logWeights[v] + log((1 - eps) * p + other * (1 - p) + 1e-300)
+                best = max(best, st.logWeights[v])
             }
-            for v in 0..<nv {
-                weights[v] = max(configuration.minimumWeight, exp(-configuration.adaptationSharpness * (best - agreement[v])))
-            }
+            let floor = configuration.minimumWeight
+            for v in 0..<nv { st.weights[v] = max(floor, exp(st.logWeights[v] - best)) }
         }
-        for v in 0..<nv { pastVotes[slot * nv + v] = lastArgmax[voterIndices[v]] }
+        for v in 0..<nv {
+            let i = st.voters[v]
+            st.pastVotes[slot * nv + v] = st.lastArgmax[i]
+            for j in 0..<k { st.pastProbs[(slot * nv + v) * k + j] = st.probs[i * cap + j] }
+        }
     }
 
     private func combine() -> RegimeSignal {
@@ -161,13 +177,13 @@ public final class RegimeEnsemble {
         var combined = RegimeProbabilities(uniform: k)
         for j in 0..<k { combined[j] = 0 }
         var total = 0.0
-        for (v, i) in voterIndices.enumerated() {
-            let w = weights[v]
+        let st = store
+        let average = configuration.votingMethod == .weightedAverage
+        for v in 0..<st.voterCount {
+            let i = st.voters[v], w = st.weights[v]
             total += w
-            switch configuration.votingMethod {
-            case .weightedAverage: for j in 0..<k { combined[j] += w * probs[i * cap + j] }
-            case .majority: combined[max(lastArgmax[i], 0)] += w
-            }
+            if average { for j in 0..<k { combined[j] += w * st.probs[i * cap + j] } }
+            else { combined[max(st.lastArgmax[i], 0)] += w }
         }
         if total > 0 { for j in 0..<k { combined[j] /= total } }
         let state = combined.argmax
@@ -178,8 +194,13 @@ public final class RegimeEnsemble {
         if !uncertain, state != confirmedState {
             changed = confirmedState >= 0
             if changed {
-                for i in voterIndices where lastArgmax[i] == state && lastSwitchTick[i] > lastChangeTick { triggers.insert(kinds[i]) }
-                if triggers.isEmpty { for i in voterIndices where lastArgmax[i] == state { triggers.insert(kinds[i]) } }
+                for v in 0..<st.voterCount {
+                    let i = st.voters[v]
+                    if st.lastArgmax[i] == state && st.lastSwitchTick[i] > lastChangeTick { triggers.insert(kinds[i]) }
+                }
+                if triggers.isEmpty {
+                    for v in 0..<st.voterCount where st.lastArgmax[st.voters[v]] == state { triggers.insert(kinds[st.voters[v]]) }
+                }
             }
             confirmedState = state
             lastChangeTick = tick

@@ -29,11 +29,14 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
     public var fitWindow = 2000
     /// Window of the realised volatility that labels the regime after the fact (observations).
     public var realizedWindow = 20
-    /// Learning rate of the adaptive weights per labelled observation (0...1).
+    /// Forgetting rate of the adaptive weights, 1 − α in dynamic model averaging (Raftery, Kárný &
+    /// Ettler 2010): each labelled observation, log w_d ← α · log w_d + log P_d(label). 0.01 keeps
+    /// an effective memory of ~100 labelled observations (the paper's α = 0.99).
     public var adaptationRate = 0.01
-    /// Sharpness of the exponential weights: a voter whose agreement rate is 0.1 below the best
-    /// gets weight exp(−0.1 · sharpness).
-    public var adaptationSharpness = 10.0
+    /// Probability that the after-the-fact label (realised volatility) is wrong; a detector's
+    /// likelihood of the label is (1 − ε)·p + ε·(1 − p)/(K − 1), so a detector that gave the
+    /// label probability 0 is not ruled out by a single noisy label.
+    public var labelErrorRate = 0.1
     /// Floor of an adaptive weight, so a voter can recover.
     public var minimumWeight = 0.05
     /// Seed of the detectors' random restarts.
@@ -73,7 +76,21 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
         guard fitWindow >= warmUp else { throw .invalidParameter(name: "fit_window", value: "\(fitWindow)", allowed: ">= warm_up (\(warmUp))") }
         guard realizedWindow >= 2 else { throw .invalidParameter(name: "realized_window", value: "\(realizedWindow)", allowed: ">= 2") }
         guard (0...1).contains(adaptationRate) else { throw .invalidParameter(name: "adaptation_rate", value: "\(adaptationRate)", allowed: "0...1") }
-        guard adaptationSharpness >= 0 else { throw .invalidParameter(name: "adaptation_sharpness", value: "\(adaptationSharpness)", allowed: ">= 0") }
+        guard labelErrorRate >= 0, labelErrorRate < 1 else { throw .invalidParameter(name: "label_error_rate", value: "\(labelErrorRate)", allowed: "[0, 1)") }
         guard minimumWeight > 0, minimumWeight <= 1 else { throw .invalidParameter(name: "minimum_weight", value: "\(minimumWeight)", allowed: "(0, 1]") }
+    }
+}
+
+extension RegimeEnsembleConfiguration {
+    /// A configuration that passed ``RegimeEnsembleConfiguration/validate()``, so what is built
+    /// from it (a ``RegimeBook``, the ``RegimeDetector`` actor) cannot fail.
+    public struct Validated: Sendable, Equatable {
+        public let value: RegimeEnsembleConfiguration
+    }
+
+    /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` naming the bad option.
+    public func validated() throws(RegimeError) -> Validated {
+        try validate()
+        return Validated(value: self)
     }
 }

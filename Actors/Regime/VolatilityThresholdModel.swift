@@ -80,7 +80,11 @@ public final class VolatilityThresholdModel: RegimeModel {
         switch configuration.thresholds {
         case .fixed?: break
         case let .quantiles(q)?: setCutpoints(q.map { Self.quantile(vols, $0) })
-        case .none: setCutpoints((1..<stateCount).map { Self.quantile(vols, Double($0) / Double(stateCount)) })
+        case .none:
+            // Natural breaks: geometric midpoints between the k-means levels of log volatility
+            // (Jenks breaks in 1-D). Evenly spaced quantiles would assume equally frequent regimes.
+            let lv = VolatilityLevels(fitting: vols, k: stateCount)
+            setCutpoints(lv.varianceCutpoints.map { $0.squareRoot() })
         }
         if variance == 0, let last = vols.last { variance = last * last }
         isFitted = true

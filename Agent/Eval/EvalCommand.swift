@@ -6,6 +6,6 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate the modules' algorithms on a CSV file (JSON on stdout; bad input: exit 2).",
-        subcommands: [EvalRegimeCommand.self]
+        subcommands: [EvalRegimeCommand.self, EvalDriftCommand.self, EvalLearnCommand.self, EvalMonitorCommand.self]
     )
 }

@@ -28,3 +28,24 @@ enum TestRedis {
     }
 }
 
+
+extension TestRedis {
+    /// Async form of ``with(_:)``.
+    static func withAsync<T>(_ body: (RedisConfiguration) async throws -> T) async throws -> T {
+        if let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty {
+            return try await body(try RedisConfiguration(url: url))
+        }
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        return try await body(server.configuration)
+    }
+}
+
+/// Thread-safe log of events delivered by reader threads.
+final class EventLog<Event: Sendable>: Sendable {
+    private let events = Mutex<[Event]>([])
+
+    func append(_ event: Event) { events.withLock { $0.append(event) } }
+
+    var all: [Event] { events.withLock { $0 } }
+}

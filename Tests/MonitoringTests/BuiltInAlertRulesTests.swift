@@ -27,3 +27,25 @@ import Testing
         #expect(rules == ["model_drift"])
     }
 }
+
+@Suite struct CatalogAlertRulesTests {
+    @Test func catalogRulesWatchCatalogMetricsAndCoexistWithTheSeedRules() throws {
+        let rules = AlertRule.catalog(quorum: 3)
+        for rule in rules {
+            #expect(MetricCatalog.descriptor(named: rule.metric) != nil, "\(rule.name) watches unknown \(rule.metric)")
+        }
+        var manager = try AlertManager(rules: AlertRule.builtIn() + rules)
+        #expect(manager.rules.count == AlertRule.builtIn().count + rules.count)
+        // A stale feed is per symbol; the queue rules use max_queue_size.
+        let stale = manager.observe(metric: "quantum_agent_data_feed_age_seconds", value: 6,
+                                    series: "symbol=\"BTCUSD\"", now: 0)
+        #expect(stale.map(\.alert.key) == ["stale_feed{symbol=\"BTCUSD\"}"])
+        #expect(manager.observe(metric: "quantum_agent_queue_depth_messages", value: 8_000,
+                                series: "actor=\"risk\"", now: 0).isEmpty)
+        #expect(manager.observe(metric: "quantum_agent_queue_depth_messages", value: 8_001,
+                                series: "actor=\"risk\"", now: 0).map(\.alert.rule) == ["queue_depth_high"])
+        #expect(manager.observe(metric: "quantum_agent_cluster_members_alive", value: 2, now: 0)
+            .map(\.alert.severity) == [.critical])
+        #expect(manager.observe(metric: "quantum_agent_cluster_halted", value: 1, now: 0).map(\.alert.rule) == ["cluster_halted"])
+    }
+}

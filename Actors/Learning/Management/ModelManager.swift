@@ -207,6 +207,17 @@ public struct ModelManager: Sendable, Codable, Equatable {
     /// Regimes for which a model is stored.
     public var storedRegimes: [String] { regimeModels.keys.sorted() }
 
+    /// The regime of the last `learn` call, if any.
+    public var regime: String? { currentRegime }
+
+    /// Whether every model held (champion, blueprint, challenger, previous champion,
+    /// regime models) reads exactly `dimension` features.
+    public func modelsRead(dimension: Int) -> Bool {
+        let all = [blueprint, champion] + [challenger, previousModel, regimeCandidate].compactMap { $0 }
+            + Array(regimeModels.values)
+        return all.allSatisfy { $0.dimension == dimension }
+    }
+
     var isConsistent: Bool {
         (try? configuration.validate()) != nil && blueprint.isConsistent && champion.isConsistent
             && (challenger?.isConsistent ?? true) && (previousModel?.isConsistent ?? true)

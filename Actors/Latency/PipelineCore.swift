@@ -1,0 +1,228 @@
+import Execution
+import Journal
+import Learning
+import Protocols
+import Risk
+import Runtime
+
+/// The hot path of the agent as plain state, driven by the `LatencyEngine` actor
+/// (or directly by `perf e2e` and replay): Features → regime (latest signal, computed
+/// by the regime actor) and learning (the latest model copy predicts; the learner
+/// trains elsewhere) → decision → pre-trade risk → execution on the paper venue.
+/// Every stage is timed; nothing here allocates per tick.
+public struct PipelineCore: Sendable {
+    /// Options of the hot path.
+    public struct Configuration: Sendable {
+        public var symbols: SymbolTable
+        /// Per-tick deadline, ns (`target_latency_ms`).
+        public var targetLatencyNanos: UInt64
+        /// Ticks ahead (per symbol) of the forward return that labels a sample.
+        public var labelHorizon: Int
+        public var rule: DecisionRule
+        public var features: FeatureEngine.Configuration
+
+        public init(symbols: SymbolTable, targetLatencyNanos: UInt64 = 50_000_000, labelHorizon: Int = 10,
+                    rule: DecisionRule = DecisionRule(), features: FeatureEngine.Configuration = .init()) {
+            self.symbols = symbols
+            self.targetLatencyNanos = targetLatencyNanos
+            self.labelHorizon = max(1, labelHorizon)
+            self.rule = rule
+            self.features = features
+        }
+    }
+
+    public let configuration: Configuration
+    public let metrics: PipelineMetrics
+    let outputs: PipelineOutputs
+    var featureEngine: FeatureEngine
+    var featureBuffer: [Double]
+    var predictor: ModelManager?
+    public private(set) var regimes: [Int8]
+    public private(set) var confidences: [Double]
+    public private(set) var lastProbability: [Double]
+    var risk: PreTradeRisk
+    public private(set) var venue: PaperVenue
+    public private(set) var book: PositionBook
+    var reports: ExecutionReportBuffer
+    /// Signed units on the way (sent, not yet filled, cancelled or rejected).
+    var openQuantity: [Double]
+    var pendingFeatures: [FeatureVector]
+    var pendingPrices: [Double]
+    var pendingProbability: [Double]
+    var pendingCount: [Int]
+    var nextDecisionID: UInt64 = 0
+    var nextOrderID: UInt64 = 0
+    /// Set by pause/halt control messages.
+    public var paused = false
+    public var halted = false
+
+    public init(configuration: Configuration, risk: PreTradeRisk, venue: PaperVenue, initialEquity: Double,
+                outputs: PipelineOutputs, metrics: PipelineMetrics = PipelineMetrics()) {
+        let n = max(configuration.symbols.count, 1)
+        self.configuration = configuration
+        self.metrics = metrics
+        self.outputs = outputs
+        featureEngine = FeatureEngine(symbols: n, configuration: configuration.features)
+        featureBuffer = Array(repeating: 0, count: FeatureVector.count)
+        regimes = Array(repeating: -1, count: n)
+        confidences = Array(repeating: 0, count: n)
+        lastProbability = Array(repeating: 0.5, count: n)
+        self.risk = risk
+        self.venue = venue
+        book = PositionBook(symbols: n, initialEquity: initialEquity)
+        reports = ExecutionReportBuffer(capacity: 1024)
+        openQuantity = Array(repeating: 0, count: n)
+        let slots = n * configuration.labelHorizon
+        pendingFeatures = Array(repeating: FeatureVector(), count: slots)
+        pendingPrices = Array(repeating: 0, count: slots)
+        pendingProbability = Array(repeating: 0.5, count: slots)
+        pendingCount = Array(repeating: 0, count: n)
+    }
+
+    /// Replaces the model that predicts (a copy published by the learner).
+    public mutating func setPredictor(_ model: ModelManager) { predictor = model }
+
+    /// The latest regime signal of a symbol (state −1 = uncertain).
+    public mutating func setRegime(symbol: Int32, state: Int8, confidence: Double) {
+        guard regimes.indices.contains(Int(symbol)) else { return }
+        regimes[Int(symbol)] = state
+        confidences[Int(symbol)] = confidence
+    }
+
+    /// Re-arms the drawdown kill switch.
+    public mutating func resetKillSwitch() { risk.reset() }
+    /// Scales risk down (e.g. after a VaR breach), 0...1.
+    public mutating func setRiskScale(_ scale: Double) { risk.setRiskScale(scale) }
+    public var killSwitchTripped: Bool { risk.isKilled }
+    public func riskRejections(_ reason: RejectReason) -> UInt64 { risk.count(reason) }
+
+    /// Runs one tick through every stage.
+    public mutating func process(_ tick: Tick, clock: any NanoClock) {
+        let symbol = Int(tick.symbol)
+        guard symbol >= 0, symbol < regimes.count else { return }
+        let t0 = clock.now()
+        metrics.stage(.queue, t0 &- tick.ingressNanos)
+
+        let features = featureEngine.update(tick)
+        let t1 = clock.now()
+        metrics.stage(.features, t1 &- t0)
+
+        outputs.regimeTap(tick.symbol, features.logReturn)
+        let regime = Int(regimes[symbol])
+        let t2 = clock.now()
+        metrics.stage(.regime, t2 &- t1)
+
+        features.write(into: &featureBuffer)
+        var probability = 0.5
+        var version = 0
+        if let predictor {
+            let prediction = predictor.predict(featureBuffer)
+            probability = prediction.probability.isFinite ? prediction.probability : 0.5
+            version = prediction.version
+        }
+        lastProbability[symbol] = probability
+        matureLabel(symbol: symbol, tick: tick, features: features, probability: probability, now: t2)
+        let t3 = clock.now()
+        metrics.stage(.learning, t3 &- t2)
+
+        let position = book.position(tick.symbol)
+        let expected = position + openQuantity[symbol]
+        let target = configuration.rule.target(probabilityUp: probability, regime: regime, confidence: confidences[symbol],
+                                               current: expected)
+        let delta = target - expected
+        let t4 = clock.now()
+        metrics.stage(.decision, t4 &- t3)
+
+        venue.mark(symbol: tick.symbol, price: tick.price)
+        book.mark(symbol: tick.symbol, price: tick.price)
+        if abs(delta) >= configuration.rule.minTradeSize {
+            nextDecisionID &+= 1
+            let decision = TradeDecision(
+                id: nextDecisionID, symbol: tick.symbol, regime: Int8(regime), probabilityUp: probability,
+                confidence: confidences[symbol], targetPosition: target, currentPosition: expected,
+                modelVersion: UInt32(clamping: version), ingressNanos: tick.ingressNanos, decidedNanos: t4)
+            outputs.journal(.decision(decision))
+            sendOrder(decision: decision, tick: tick, delta: delta, position: position, clock: clock, riskStart: t4)
+        }
+        drainVenue(now: clock.now())
+        let done = clock.now()
+        let elapsed = done &- tick.ingressNanos
+        if elapsed > configuration.targetLatencyNanos { metrics.deadlineMiss() }
+        metrics.tickDone(elapsed)
+    }
+
+    private mutating func sendOrder(decision: TradeDecision, tick: Tick, delta: Double, position: Double,
+                                    clock: any NanoClock, riskStart: UInt64) {
+        nextOrderID &+= 1
+        let side: Side = delta > 0 ? .buy : .sell
+        let limit = side == .buy ? (tick.hasQuote ? tick.ask : tick.price) : (tick.hasQuote ? tick.bid : tick.price)
+        let order = OrderRequest(id: nextOrderID, decisionID: decision.id, symbol: tick.symbol, side: side,
+                                 quantity: abs(delta), limitPrice: limit, ingressNanos: tick.ingressNanos,
+                                 createdNanos: riskStart)
+        var reason = RejectReason.none
+        if halted || !outputs.tradingAllowed() {
+            reason = .halted
+        } else if !outputs.journalHealthy() {
+            reason = .journalUnavailable
+        } else if paused {
+            reason = .halted
+        } else {
+            reason = risk.check(order, position: position + openQuantity[Int(tick.symbol)], lastPrice: tick.price,
+                                equity: book.equity, peakEquity: book.peakEquity, now: riskStart,
+                                grossNotional: book.grossNotional)
+        }
+        let t5 = clock.now()
+        metrics.stage(.risk, t5 &- riskStart)
+        guard reason == .none else {
+            metrics.rejected()
+            outputs.journal(.execution(ExecutionReport(
+                orderID: order.id, symbol: order.symbol, side: side, status: .rejected, cumulativeQuantity: 0,
+                leavesQuantity: 0, reason: reason, timeNanos: t5)))
+            return
+        }
+        outputs.journal(.order(order))
+        let report = venue.submit(order, now: t5)
+        let t6 = clock.now()
+        metrics.stage(.execution, t6 &- t5)
+        metrics.order(endToEnd: t6 &- tick.ingressNanos)
+        if report.status != .rejected { openQuantity[Int(tick.symbol)] += order.signedQuantity }
+        apply(report)
+    }
+
+    private mutating func drainVenue(now: UInt64) {
+        reports.removeAll()
+        _ = venue.poll(now: now, into: &reports)
+        for index in 0..<reports.count { apply(reports[index]) }
+    }
+
+    private mutating func apply(_ report: ExecutionReport) {
+        outputs.journal(.execution(report))
+        let symbol = Int(report.symbol)
+        guard openQuantity.indices.contains(symbol) else { return }
+        if report.lastQuantity > 0 {
+            metrics.fill()
+            _ = book.apply(report)
+            openQuantity[symbol] -= report.side.sign * report.lastQuantity
+        }
+        if report.status == .cancelled || (report.status == .rejected && report.cumulativeQuantity > 0) {
+            openQuantity[symbol] -= report.side.sign * report.leavesQuantity
+        }
+        if abs(openQuantity[symbol]) < 1e-9 { openQuantity[symbol] = 0 }
+    }
+
+    /// Stores this tick's features and, once `labelHorizon` ticks of the symbol have
+    /// passed, labels the stored sample with the sign of the forward return.
+    private mutating func matureLabel(symbol: Int, tick: Tick, features: FeatureVector, probability: Double, now: UInt64) {
+        let horizon = configuration.labelHorizon
+        let slot = symbol * horizon + pendingCount[symbol] % horizon
+        if pendingCount[symbol] >= horizon {
+            let label = tick.price > pendingPrices[slot]
+            outputs.learnTap(LabelledSample(symbol: tick.symbol, features: pendingFeatures[slot], label: label, timeNanos: now))
+            outputs.predictionTap(tick.symbol, pendingProbability[slot], label)
+        }
+        pendingFeatures[slot] = features
+        pendingPrices[slot] = tick.price
+        pendingProbability[slot] = probability
+        pendingCount[symbol] += 1
+    }
+}

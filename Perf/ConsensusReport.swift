@@ -1,0 +1,65 @@
+// Result of `quantum-agent perf consensus`.
+
+/// Percentiles of a set of nanosecond samples.
+public struct Percentiles: Sendable, Equatable, Codable {
+    public var count: Int
+    public var p50Ns: UInt64
+    public var p99Ns: UInt64
+    public var maxNs: UInt64
+
+    /// Nearest-rank percentiles of `samples` (zeros when empty).
+    public init(_ samples: [UInt64]) {
+        let sorted = samples.sorted()
+        count = sorted.count
+        func rank(_ p: Double) -> UInt64 {
+            guard !sorted.isEmpty else { return 0 }
+            let index = Int((p * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[min(max(index, 0), sorted.count - 1)]
+        }
+        p50Ns = rank(0.50)
+        p99Ns = rank(0.99)
+        maxNs = sorted.last ?? 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case count
+        case p50Ns = "p50_ns"
+        case p99Ns = "p99_ns"
+        case maxNs = "max_ns"
+    }
+}
+
+/// `{"benchmark":"consensus","agents":…,"rounds":…,"decision":{"p50_ns":…,"p99_ns":…,"max_ns":…},…}`.
+public struct ConsensusReport: Sendable, Equatable, Codable {
+    /// Heartbeat cost: one pipelined write (PUBLISH + SET PX + two GETs) per interval per agent.
+    public struct Heartbeat: Sendable, Equatable, Codable {
+        public var intervalMs: Int
+        /// Signed heartbeat message size, bytes.
+        public var messageBytes: Int
+        /// Time of the heartbeat round trip on the Coordination actor's thread.
+        public var roundTrip: Percentiles
+
+        enum CodingKeys: String, CodingKey {
+            case intervalMs = "interval_ms"
+            case messageBytes = "message_bytes"
+            case roundTrip = "round_trip"
+        }
+    }
+
+    public var benchmark = "consensus"
+    public var agents: Int
+    public var rounds: Int
+    public var completed: Int
+    public var timeouts: Int
+    /// Proposal sent → decision applied by the last of the agents.
+    public var decision: Percentiles
+    public var heartbeat: Heartbeat
+    /// PUBLISH → delivered to a subscriber thread, same run.
+    public var pubsubBaseline: Percentiles
+    public var redis: String
+
+    enum CodingKeys: String, CodingKey {
+        case benchmark, agents, rounds, completed, timeouts, decision, heartbeat, redis
+        case pubsubBaseline = "pubsub_baseline"
+    }
+}
