@@ -38,6 +38,7 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	scripts/with-redis.sh $(SWIFT) test --skip-build
+	scripts/fuzz-wire.sh 30
 
 ## package-benchmark suites (mallocs and context switches per message).
 bench: deps

@@ -8,7 +8,7 @@ struct PerfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perf",
         abstract: "Measure latency and throughput on this machine.",
-        subcommands: [HopCommand.self, PerfLearnCommand.self, PerfRegimeCommand.self, PerfConsensusCommand.self, PerfMonitorCommand.self]
+        subcommands: [HopCommand.self, PerfE2ECommand.self, PerfLearnCommand.self, PerfRegimeCommand.self, PerfConsensusCommand.self, PerfMonitorCommand.self]
     )
 }
 

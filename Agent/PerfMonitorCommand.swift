@@ -60,6 +60,7 @@ struct PerfMonitorCommand: AsyncParsableCommand {
             guard let ns = report.recordNanosecondsP50[name] else { continue }
             print("  \(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", ns)) ns")
         }
+        print(String(format: "monitor capacity (one core, full mailbox): %.0f taps/s", report.drainTapsPerSecond))
         print("throughput (target \(Int(report.targetTapsPerSecond)) taps/s kept up with, nothing dropped):")
         for run in [report.max, report.paced] {
             let cpus = "CPUs monitor \(run.executorCPU.map { "\($0)" } ?? "-"), producer \(run.producerCPU.map { "\($0)" } ?? "-")"

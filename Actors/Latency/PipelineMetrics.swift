@@ -91,7 +91,7 @@ public final class PipelineMetrics: @unchecked Sendable {
     }
 
     /// Moves local counts to the shared copy (engine thread only).
-    func publish() {
+    public func publish() {
         sincePublish = 0
         shared.withLock { shared in
             shared.endToEnd.add(localEndToEnd)

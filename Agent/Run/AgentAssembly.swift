@@ -73,16 +73,6 @@ final class AgentAssembly: @unchecked Sendable {
                 })
         }
 
-        let riskConfig = configuration.risk
-        let limits = RiskLimits(maxPosition: riskConfig.maxPosition, maxOrderSize: riskConfig.maxOrderSize,
-                                maxNotional: riskConfig.maxNotional, priceCollarBps: riskConfig.priceCollarBps,
-                                orderRateLimit: Double(riskConfig.orderRateLimit), maxDrawdown: riskConfig.maxDrawdown)
-        let risk = try PreTradeRisk(limits: limits)
-        let venue = try PaperVenue(configuration: .init(seed: UInt64(max(0, configuration.feeds.seed)), symbols: symbols.count))
-        let decision = configuration.decision
-        let rule = DecisionRule(buyThreshold: decision.buyThreshold, sellThreshold: decision.sellThreshold,
-                                minRegimeConfidence: decision.minRegimeConfidence, baseSize: decision.orderQuantity,
-                                minTradeSize: min(1, decision.orderQuantity))
         let journalRef = journal
         // The engine's mailbox exists before the modules that feed it back (regime, model copies).
         let engineMailbox = try Channel<LatencyEngine.Message>(ChannelConfiguration(
@@ -101,9 +91,7 @@ final class AgentAssembly: @unchecked Sendable {
             learnTap: { sample in learnerRef?.send(.sample(sample)) },
             journal: { record in _ = journalRef?.append(record) },
             journalHealthy: { journalRef?.isHealthy ?? true })
-        let core = PipelineCore(
-            configuration: .init(symbols: symbols, targetLatencyNanos: UInt64(latency.targetLatencyMs * 1_000_000), rule: rule),
-            risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs)
+        let core = try makeCore(configuration: configuration, symbols: symbols, outputs: outputs)
         let engine = try await system.spawn(
             ActorName.engine, channel: engineMailbox,
             supervision: SupervisionPolicy(snapshotInterval: 100_000)) { executor in
@@ -112,6 +100,24 @@ final class AgentAssembly: @unchecked Sendable {
         let feed = FeedDriver(source: source, symbols: symbols, logger: logger)
         return AgentAssembly(configuration: configuration, symbols: symbols, plan: plan, system: system, feed: feed,
                              engine: engine, journal: journal, logger: logger)
+    }
+
+    /// The hot path's state: risk limits, paper venue, decision rule from config.
+    static func makeCore(configuration: AgentConfiguration, symbols: SymbolTable, outputs: PipelineOutputs) throws -> PipelineCore {
+        let latency = configuration.modules.ultraLatency
+        let riskConfig = configuration.risk
+        let limits = RiskLimits(maxPosition: riskConfig.maxPosition, maxOrderSize: riskConfig.maxOrderSize,
+                                maxNotional: riskConfig.maxNotional, priceCollarBps: riskConfig.priceCollarBps,
+                                orderRateLimit: Double(riskConfig.orderRateLimit), maxDrawdown: riskConfig.maxDrawdown)
+        let risk = try PreTradeRisk(limits: limits)
+        let venue = try PaperVenue(configuration: .init(seed: UInt64(max(0, configuration.feeds.seed)), symbols: symbols.count))
+        let decision = configuration.decision
+        let rule = DecisionRule(buyThreshold: decision.buyThreshold, sellThreshold: decision.sellThreshold,
+                                minRegimeConfidence: decision.minRegimeConfidence, baseSize: decision.orderQuantity,
+                                minTradeSize: min(1, decision.orderQuantity))
+        return PipelineCore(
+            configuration: .init(symbols: symbols, targetLatencyNanos: UInt64(latency.targetLatencyMs * 1_000_000), rule: rule),
+            risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs)
     }
 
     /// The regime detector and the learner, both feeding the engine's mailbox.

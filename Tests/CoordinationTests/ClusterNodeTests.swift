@@ -77,7 +77,11 @@ struct ClusterNodeTests {
             defer { tap.stop() }
             try await ClusterTestKit.with(["a", "b"], redis: redis, namespace: ns) { agents in
                 #expect(await ClusterTestKit.waitForMembers(agents, ["a", "b"]))
-                let heartbeatOfA = try #require(captured.all.first { WireCodec.peekHeader($0)?.sender == "a" })
+                // Replay a heartbeat that b has already accepted: one captured after b saw a as a
+                // member, and after a few more heartbeats so that b has surely processed it.
+                let seen = captured.all.count
+                #expect(await ClusterTestKit.eventually { captured.all.count >= seen + 3 })
+                let heartbeatOfA = try #require(captured.all.prefix(seen + 1).last { WireCodec.peekHeader($0)?.sender == "a" })
                 let before = await agents[1].actor.counters().messages
 
                 let wrongKey = try WireKey(bytes: Array(repeating: 0x11, count: 32))

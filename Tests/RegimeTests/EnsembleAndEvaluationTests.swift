@@ -15,6 +15,18 @@ import Testing
         #expect(r.ensemble.stateCounts.reduce(0, +) == x.count)
     }
 
+    @Test func seedDetectorsOnlineOnTheSyntheticSeries() throws {
+        let (x, s) = try Fixtures.synthetic()
+        var o = RegimeEvaluation.Options()
+        o.fit = .online
+        let (r, _) = try RegimeEvaluation.run(values: x, trueStates: s, options: o)
+        let acc = try #require(r.accuracy)
+        // Phase 1: gmm 0.431 (memoryless, early-stopped EM), threshold 0.536 (equal-occupancy quantiles).
+        #expect((acc["gmm"] ?? 0) >= 0.7, "gmm \(acc["gmm"] ?? 0)")
+        #expect((acc["threshold"] ?? 0) >= 0.75, "threshold \(acc["threshold"] ?? 0)")
+        #expect((acc["hmm"] ?? 0) >= 0.9 && (acc["ensemble"] ?? 0) >= 0.8, "\(acc)")
+    }
+
     @Test func onlineEvaluationIsCausal() throws {
         let x = Array(try Fixtures.synthetic().returns.prefix(1300))
         var o = RegimeEvaluation.Options()

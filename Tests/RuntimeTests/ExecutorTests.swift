@@ -29,9 +29,14 @@ import Hardware
         channel.bind(to: executor) { value in received.add(value, ordering: .relaxed) }
         for round in 1...20 {
             channel.send(1)
-            // Let the executor go idle (and park) between messages.
-            try await Task.sleep(nanoseconds: 2_000_000)
+            // Wait (bounded) for the delivery, then let the executor go idle (and park) again.
+            var waited = 0
+            while received.load(ordering: .relaxed) < round && waited < 10_000 {
+                try await Task.sleep(nanoseconds: 1_000_000)
+                waited += 1
+            }
             #expect(received.load(ordering: .relaxed) == round)
+            try await Task.sleep(nanoseconds: 2_000_000)
         }
         if idle == .park { #expect(executor.parkCount > 0 && executor.wakeCount > 0) }
     }

@@ -1,0 +1,147 @@
+import Execution
+import Foundation
+import Journal
+import Learning
+import Protocols
+import Risk
+import Runtime
+import Synchronization
+import Testing
+@testable import Latency
+@testable import Market
+
+/// Collects what the pipeline journals.
+final class Recorder: Sendable {
+    let records = Mutex<[JournalRecord]>([])
+    var outputs: PipelineOutputs { PipelineOutputs(journal: { record in self.records.withLock { $0.append(record) } }) }
+}
+
+/// A pipeline core with a model trained on the synthetic market, thresholds near 0.5 so it trades.
+func makeCore(_ recorder: Recorder, symbols: SymbolTable) throws -> PipelineCore {
+    let rule = DecisionRule(buyThreshold: 0.505, sellThreshold: 0.495, baseSize: 5, regimeScale: [1, 1, 1], uncertainScale: 1)
+    var core = PipelineCore(
+        configuration: .init(symbols: symbols, rule: rule),
+        risk: try PreTradeRisk(limits: RiskLimits(priceCollarBps: 500, orderRateLimit: 1e9)),
+        venue: try PaperVenue(configuration: .init(seed: 3, symbols: symbols.count)), initialEquity: 1_000_000,
+        outputs: recorder.outputs)
+    var manager = try LearnEvaluation(model: "online-gd", parameters: [], seed: 1).makeManager(dimension: FeatureVector.count)
+    var features = FeatureEngine(symbols: symbols.count)
+    var generator = SyntheticMarket.Generator(.init(symbols: symbols.names, seed: 99, ratePerSecond: nil))
+    var previous: [Double] = []
+    var buffer = [Double](repeating: 0, count: FeatureVector.count)
+    for index in 0..<4000 {
+        let raw = generator.next()
+        let tick = Tick(symbol: Int32(index % symbols.count), price: raw.price, size: raw.size, bid: raw.bid, ask: raw.ask,
+                        exchangeTimeNanos: raw.timeNanos)
+        let vector = features.update(tick)
+        if !previous.isEmpty { _ = manager.learn(previous, label: vector.logReturn > 0, time: Double(index)) }
+        vector.write(into: &buffer)
+        previous = buffer
+    }
+    core.setPredictor(manager)
+    return core
+}
+
+func ticks(_ count: Int, symbols: SymbolTable, seed: UInt64, clock: VirtualClock) -> [Tick] {
+    var generator = SyntheticMarket.Generator(.init(symbols: symbols.names, seed: seed, ratePerSecond: nil))
+    return (0..<count).map { index in
+        let raw = generator.next()
+        clock.advance(by: 10_000)
+        return Tick(symbol: Int32(index % symbols.count), price: raw.price, size: raw.size, bid: raw.bid, ask: raw.ask,
+                    exchangeTimeNanos: raw.timeNanos, ingressNanos: clock.now(), sequence: UInt64(index + 1))
+    }
+}
+
+@Suite struct PipelineTests {
+    @Test func shortSyntheticRunPlacesOrdersWhosePnLAddsUpAgainstFillsAndJournalsThemAll() throws {
+        let symbols = SymbolTable(["A", "B"])
+        let recorder = Recorder()
+        var core = try makeCore(recorder, symbols: symbols)
+        let clock = VirtualClock(start: 1_000_000)
+        for tick in ticks(5000, symbols: symbols, seed: 5, clock: clock) {
+            core.process(tick, clock: clock)
+            clock.advance(by: 50_000)
+        }
+        core.metrics.publish()
+        let snapshot = core.metrics.snapshot()
+        let records = recorder.records.withLock { $0 }
+        let orders = records.filter { if case .order = $0 { return true } else { return false } }
+        #expect(snapshot.orders > 10)
+        #expect(orders.count == Int(snapshot.orders))
+        // Cash and positions from the journalled fills alone.
+        var cash = 0.0
+        var position = [0.0, 0.0]
+        var fills = 0
+        for case .execution(let report) in records where report.lastQuantity > 0 {
+            cash -= report.side.sign * report.lastQuantity * report.lastPrice
+            position[Int(report.symbol)] += report.side.sign * report.lastQuantity
+            fills += 1
+        }
+        #expect(fills > 0)
+        let book = core.book
+        let markToMarket = cash + position[0] * book.lastPrice(0) + position[1] * book.lastPrice(1)
+        #expect(abs((book.realisedPnL + book.unrealisedPnL) - markToMarket) < 1e-6)
+        #expect(position == [book.position(0), book.position(1)])
+    }
+
+    @Test func replayingTheSameTicksWithTheSameSeedGivesIdenticalDecisionsAndOrders() throws {
+        let symbols = SymbolTable(["A", "B", "C"])
+        func run() throws -> [JournalRecord] {
+            let recorder = Recorder()
+            var core = try makeCore(recorder, symbols: symbols)
+            let clock = VirtualClock(start: 5_000)
+            for tick in ticks(3000, symbols: symbols, seed: 11, clock: clock) { core.process(tick, clock: clock) }
+            return recorder.records.withLock { $0 }
+        }
+        let first = try run()
+        let second = try run()
+        #expect(!first.isEmpty)
+        #expect(first == second)
+    }
+
+    @Test func haltedOrJournalLessPipelineRefusesNewOrders() throws {
+        let symbols = SymbolTable(["A", "B"])
+        let recorder = Recorder()
+        var core = try makeCore(recorder, symbols: symbols)
+        core.halted = true
+        let clock = VirtualClock(start: 1)
+        for tick in ticks(2000, symbols: symbols, seed: 5, clock: clock) { core.process(tick, clock: clock) }
+        core.metrics.publish()
+        #expect(core.metrics.snapshot().orders == 0)
+        #expect(core.metrics.snapshot().rejectedByRisk > 0)
+        let halted = recorder.records.withLock { $0 }.filter {
+            if case .execution(let report) = $0 { return report.reason == .halted } else { return false }
+        }
+        #expect(!halted.isEmpty)
+    }
+}
+
+@Suite struct FeatureAndRuleTests {
+    @Test func featuresFollowTheirDefinitions() {
+        var engine = FeatureEngine(symbols: 1)
+        _ = engine.update(Tick(symbol: 0, price: 100, size: 1, bid: 99.95, ask: 100.05, exchangeTimeNanos: 1))
+        let second = engine.update(Tick(symbol: 0, price: 101, size: 2, exchangeTimeNanos: 2))
+        #expect(abs(second.logReturn - log(101.0 / 100.0)) < 1e-12)
+        #expect(abs(second.volatility - abs(log(101.0 / 100.0))) < 1e-12)
+        #expect(second.imbalance == 1)
+        let first = FeatureEngine(symbols: 1)
+        var copy = first
+        let quoted = copy.update(Tick(symbol: 0, price: 100, size: 1, bid: 99.95, ask: 100.05, exchangeTimeNanos: 1))
+        #expect(abs(quoted.spreadBps - 10) < 1e-9)
+        #expect(copy.update(Tick(symbol: 5, price: 1, size: 1, exchangeTimeNanos: 1)) == FeatureVector())
+    }
+
+    @Test func decisionRuleScalesByRegimeAndHoldsWithHysteresis() {
+        let rule = DecisionRule(buyThreshold: 0.55, sellThreshold: 0.45, minRegimeConfidence: 0.6, baseSize: 10,
+                                regimeScale: [1, 0.5, 0], uncertainScale: 0.3)
+        #expect(rule.target(probabilityUp: 0.6, regime: 0, current: 0) == 10)
+        #expect(rule.target(probabilityUp: 0.6, regime: 1, current: 0) == 5)
+        #expect(rule.target(probabilityUp: 0.6, regime: 2, current: 0) == 0)
+        #expect(rule.target(probabilityUp: 0.4, regime: 0, current: 0) == -10)
+        #expect(rule.target(probabilityUp: 0.6, regime: 0, confidence: 0.5, current: 0) == 3)
+        #expect(rule.target(probabilityUp: 0.52, regime: 0, current: 10) == 10)
+        #expect(rule.target(probabilityUp: 0.48, regime: 0, current: 10) == 0)
+        #expect(rule.validationErrors().isEmpty)
+        #expect(DecisionRule(buyThreshold: 0.4).validationErrors().first?.contains("decision.buy_threshold") == true)
+    }
+}
