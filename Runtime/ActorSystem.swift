@@ -202,3 +202,28 @@ public final class ActorSystem: Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension ActorSystem {
+    /// Runs `body` while a thread of its own runs this deterministic system's
+    /// executors, so that control-plane `await`s on its actors (whose jobs run only
+    /// inside `runUntilIdle`) complete. The pump has stopped when this returns.
+    /// On a system of pinned executors it simply runs `body`.
+    public func pumping<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let stop = Atomic<Bool>(false)
+        let done = AsyncStream<Void>.makeStream()
+        let thread = Thread { [self] in
+            while !stop.load(ordering: .acquiring) {
+                if runUntilIdle() == 0 { usleep(20) }
+            }
+            done.continuation.finish()
+        }
+        thread.start()
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        stop.store(true, ordering: .releasing)
+        for await _ in done.stream {}
+        return try result.get()
+    }
+}
+
+import Foundation

@@ -111,7 +111,7 @@ final class ControlServer: Sendable {
                 ])
                 return port
             case .failure(let error):
-                _ = running.withLock { $0 = nil }
+                running.withLock { $0 = nil }
                 throw error
             }
         }

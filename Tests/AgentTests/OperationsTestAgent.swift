@@ -49,7 +49,7 @@ final class OperationsTestAgent: ControlPlane {
         let plan = try CorePlan.make([.init(name: "market", latencyClass: .critical),
                                       .init(name: "risk", latencyClass: .normal)], topology: Topology.current())
         let system = try ActorSystem(plan: plan, configuration: .init(deterministic: true), clock: clock)
-        let market = try await operationsPumping(system) {
+        let market = try await system.pumping {
             let market = try await system.spawn("market") { OperationsCounter(executor: $0) }
             _ = try await system.spawn("risk") { OperationsCounter(executor: $0) }
             return market
@@ -151,25 +151,3 @@ final class OperationsTestAgent: ControlPlane {
     }
 }
 
-/// Stops the pump thread of `operationsPumping`.
-private final class OperationsPump: Sendable {
-    let stop = Atomic<Bool>(false)
-}
-
-/// Runs `body` (which awaits actors on deterministic executors, as `spawn` does) while a thread
-/// of its own runs `system.runUntilIdle()`; the pump has stopped when this returns.
-func operationsPumping<T: Sendable>(_ system: ActorSystem, _ body: @Sendable () async throws -> T) async throws -> T {
-    let control = OperationsPump()
-    let done = AsyncStream<Void>.makeStream()
-    Thread {
-        while !control.stop.load(ordering: .acquiring) {
-            if system.runUntilIdle() == 0 { usleep(20) }
-        }
-        done.continuation.finish()
-    }.start()
-    let result: Result<T, any Error>
-    do { result = .success(try await body()) } catch { result = .failure(error) }
-    control.stop.store(true, ordering: .releasing)
-    for await _ in done.stream {}
-    return try result.get()
-}

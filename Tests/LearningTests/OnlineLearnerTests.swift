@@ -32,30 +32,6 @@ private struct Rows {
 
 private let horizon: UInt64 = 1_000_000_000
 
-/// Stop flag of the pump thread.
-private final class PumpControl: Sendable {
-    let stop = Atomic<Bool>(false)
-}
-
-/// Runs `body` (control-plane awaits on an actor of a deterministic executor, whose jobs
-/// run only inside `runUntilIdle`) while a thread of its own runs the system; the pump
-/// has stopped when this returns.
-private func pumping<T: Sendable>(_ system: ActorSystem, _ body: @Sendable () async throws -> T) async throws -> T {
-    let control = PumpControl()
-    let done = AsyncStream<Void>.makeStream()
-    Thread {
-        while !control.stop.load(ordering: .acquiring) {
-            if system.runUntilIdle() == 0 { usleep(20) }
-        }
-        done.continuation.finish()
-    }.start()
-    let result: Result<T, any Error>
-    do { result = .success(try await body()) } catch { result = .failure(error) }
-    control.stop.store(true, ordering: .releasing)
-    for await _ in done.stream {}
-    return try result.get()
-}
-
 /// A deterministic system with one `learning` actor.
 private struct Harness {
     let system: ActorSystem
@@ -68,7 +44,7 @@ private struct Harness {
         let plan = try CorePlan.make([.init(name: "learning", latencyClass: .normal)], topology: topology)
         system = try ActorSystem(plan: plan, configuration: .init(deterministic: true), clock: VirtualClock())
         let (system, outputs) = (system, sink.outputs)
-        ref = try await pumping(system) {
+        ref = try await system.pumping {
             try await OnlineLearner.spawn(in: system, configuration: configuration, outputs: outputs)
         }
     }
@@ -86,7 +62,7 @@ private struct Harness {
     /// A control-plane call on the learner.
     func control<T: Sendable>(_ call: @escaping @Sendable (OnlineLearner) async -> T) async throws -> T {
         let actor = ref.actor
-        return try await pumping(system) { await call(actor) }
+        return try await system.pumping { await call(actor) }
     }
 
     func predict(_ x: [Double]) async throws -> (probability: Double, version: Int)? {

@@ -28,7 +28,7 @@ import Alerts
         #expect(h.channel.take().map(\.kind) == [.reminder])
         // Acknowledged: no more reminders.
         let center = h.center.actor
-        let acknowledged = try await pumping(h.system) { try await center.acknowledge(id: id, by: "ops") }
+        let acknowledged = try await h.system.pumping { try await center.acknowledge(id: id, by: "ops") }
         #expect(acknowledged.state == .acknowledged && acknowledged.acknowledgedBy == "ops")
         #expect(h.channel.take().map(\.kind) == [.acknowledged])
         h.advance(seconds: 16 * 60)
@@ -38,7 +38,7 @@ import Alerts
         h.evaluate(after: H.ticks(symbol: 0, count: 100, start: 200))
         let resolved = h.channel.take()
         #expect(resolved.map(\.kind) == [.resolved] && resolved.first?.alert.id == id)
-        let (active, history) = try await pumping(h.system) { (await center.activeAlerts(), await center.history()) }
+        let (active, history) = try await h.system.pumping { (await center.activeAlerts(), await center.history()) }
         #expect(active.isEmpty)
         #expect(history.map(\.id) == [id] && history.first?.state == .resolved)
     }
@@ -53,7 +53,7 @@ import Alerts
         #expect(raised.first?.alert.severity == .critical)
         let id = try #require(raised.first?.alert.id)
         let center = h.center.actor
-        let snoozed = try await pumping(h.system) { try await center.snooze(id: id, seconds: 30 * 60) }
+        let snoozed = try await h.system.pumping { try await center.snooze(id: id, seconds: 30 * 60) }
         #expect(snoozed.state == .snoozed)
         #expect(h.channel.take().map(\.kind) == [.snoozed])
         // Past the cooldown but inside the snooze: silent.
@@ -69,10 +69,10 @@ import Alerts
         #expect(h.exposition.contains("quantum_agent_deadline_misses_total{stage=\"end_to_end\"} 300"))
         // A bad snooze is refused with a typed error.
         await #expect(throws: AlertError.self) {
-            try await pumping(h.system) { try await center.snooze(id: id, seconds: 0.5) }
+            try await h.system.pumping { try await center.snooze(id: id, seconds: 0.5) }
         }
         await #expect(throws: AlertError.unknownAlert(id: 999)) {
-            try await pumping(h.system) { try await center.acknowledge(id: 999, by: "ops") }
+            try await h.system.pumping { try await center.acknowledge(id: 999, by: "ops") }
         }
     }
 
@@ -160,7 +160,7 @@ import Alerts
         // Counters are exported as counters, summaries as gauges with a quantile label.
         #expect(text.contains("# TYPE quantum_agent_data_ticks_total counter"))
         #expect(text.contains("quantum_agent_stage_latency_seconds{stage=\"end_to_end\",quantile=\"0.99\"}"))
-        let values = try await pumping(h.system) { await h.monitor.actor.latestValues() }
+        let values = try await h.system.pumping { await h.monitor.actor.latestValues() }
         #expect(values["quantum_agent_data_quality_ratio{symbol=\"BTCUSD\"}"] == 1)
         #expect(values["quantum_agent_cluster_members_alive"] == 3)
     }

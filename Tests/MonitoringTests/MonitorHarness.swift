@@ -31,30 +31,6 @@ final class RollbackRecorder: Sendable {
     var all: [RollbackOrder] { orders.withLock { $0 } }
 }
 
-/// A stop flag shared with the pump thread.
-private final class PumpControl: Sendable {
-    let stop = Atomic<Bool>(false)
-}
-
-/// Runs `body` (which awaits actors on deterministic executors) while a thread of its own
-/// runs `system.runUntilIdle()`; the pump has stopped when this returns, so the caller is
-/// again the only one driving the executors.
-func pumping<T: Sendable>(_ system: ActorSystem, _ body: @Sendable () async throws -> T) async throws -> T {
-    let control = PumpControl()
-    let done = AsyncStream<Void>.makeStream()
-    Thread {
-        while !control.stop.load(ordering: .acquiring) {
-            if system.runUntilIdle() == 0 { usleep(20) }
-        }
-        done.continuation.finish()
-    }.start()
-    let result: Result<T, any Error>
-    do { result = .success(try await body()) } catch { result = .failure(error) }
-    control.stop.store(true, ordering: .releasing)
-    for await _ in done.stream {}
-    return try result.get()
-}
-
 /// A deterministic actor system with a monitor, an alert center, a recording channel and a
 /// Prometheus registry of its own, on a virtual clock.
 struct MonitorHarness {
@@ -88,7 +64,7 @@ struct MonitorHarness {
         let manager = try AlertManager(configuration: AlertManagerConfiguration(cooldownMinutes: 15),
                                        rules: AlertRule.builtIn())
         let core = try MonitorCore(configuration: configuration, now: clock.now())
-        let (center, monitor) = try await pumping(system) {
+        let (center, monitor) = try await system.pumping {
             let center = try await system.spawn("alerts", mailbox: ChannelConfiguration(name: "alerts", capacity: 1024)) {
                 AlertCenter(executor: $0, manager: manager, channels: [channel], metricsFactory: factory)
             }

@@ -24,30 +24,6 @@ private final class ManualRefitter: Sendable {
     }
 }
 
-/// Stop flag of the pump thread.
-private final class PumpControl: Sendable {
-    let stop = Atomic<Bool>(false)
-}
-
-/// Runs `body` (control-plane awaits on actors of deterministic executors) while a thread of its
-/// own runs `system.runUntilIdle()`; the pump has stopped when this returns, so the test is again
-/// the only one driving the executors.
-private func pumping<T: Sendable>(_ system: ActorSystem, _ body: @Sendable () async throws -> T) async throws -> T {
-    let control = PumpControl()
-    let done = AsyncStream<Void>.makeStream()
-    Thread {
-        while !control.stop.load(ordering: .acquiring) {
-            if system.runUntilIdle() == 0 { usleep(20) }
-        }
-        done.continuation.finish()
-    }.start()
-    let result: Result<T, any Error>
-    do { result = .success(try await body()) } catch { result = .failure(error) }
-    control.stop.store(true, ordering: .releasing)
-    for await _ in done.stream {}
-    return try result.get()
-}
-
 private func makeSystem() throws -> ActorSystem {
     let plan = try CorePlan.make([.init(name: "regime", latencyClass: .normal)], topology: Topology.current())
     return try ActorSystem(plan: plan, configuration: .init(deterministic: true), clock: VirtualClock())
@@ -65,7 +41,7 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         let manual = ManualRefitter()
         let config = try RegimeEnsembleConfiguration().validated()
         let refitter = manual.refitter
-        let ref = try await pumping(system) {
+        let ref = try await system.pumping {
             try await system.spawn("regime") { executor in
                 RegimeDetector(executor: executor, configuration: config, refitter: refitter) { out.append($0) }
             }
@@ -80,7 +56,7 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         #expect(all.count == 60)
         #expect(all.filter { $0.symbol == "AAA" }.map(\.signal.tick) == Array(1...30))
         #expect(all.filter { $0.symbol == "BBB" }.map(\.signal.tick) == Array(1...30))
-        let counters = try await pumping(system) { await ref.actor.counters }
+        let counters = try await system.pumping { await ref.actor.counters }
         #expect(counters.observations == 60 && counters.nonFinite == 1)
         system.stop()
     }
@@ -95,7 +71,7 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         c.states = 2
         let config = try c.validated()
         let refitter = manual.refitter
-        let ref = try await pumping(system) {
+        let ref = try await system.pumping {
             try await system.spawn("regime") { executor in
                 RegimeDetector(executor: executor, configuration: config, refitter: refitter) { out.append($0) }
             }
@@ -108,14 +84,14 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         for v in x[200..<260] { _ = ref.send(.observation(symbol: "S", value: v)) }
         system.runUntilIdle()
         #expect(out.all.count == 260 && out.all.allSatisfy { $0.signal.uncertain })
-        let before = try #require(try await pumping(system) { await ref.actor.status(of: "S") })
+        let before = try #require(try await system.pumping { await ref.actor.status(of: "S") })
         #expect(before.tick == 260 && before.fitted.isEmpty)
         manual.runAll()
         _ = ref.send(.installRefits)
         system.runUntilIdle()
-        var counters = try await pumping(system) { await ref.actor.counters }
+        var counters = try await system.pumping { await ref.actor.counters }
         #expect(counters.refitsStarted == 1 && counters.refitsInstalled == 1)
-        let after = try #require(try await pumping(system) { await ref.actor.status(of: "S") })
+        let after = try #require(try await system.pumping { await ref.actor.status(of: "S") })
         #expect(after.fitted.count == c.detectors.count)
         for v in x[260...] { _ = ref.send(.observation(symbol: "S", value: v)) }
         system.runUntilIdle()
@@ -123,7 +99,7 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         let states = out.all.map(\.signal.state)
         #expect(states[320..<450].filter { $0 == 0 }.count > 100, "calm block")
         #expect(states[470..<600].filter { $0 == 1 }.count > 100, "turbulent block")
-        counters = try await pumping(system) { await ref.actor.counters }
+        counters = try await system.pumping { await ref.actor.counters }
         #expect(counters.refitsDiscarded == 0)
         system.stop()
     }
@@ -154,21 +130,21 @@ private func series(_ n: Int, seed: UInt64) -> [Double] {
         let out = Collected()
         let config = try RegimeEnsembleConfiguration().validated()
         let refitter = ManualRefitter().refitter
-        let ref = try await pumping(system) {
+        let ref = try await system.pumping {
             try await system.spawn("regime") { executor in
                 RegimeDetector(executor: executor, configuration: config, refitter: refitter) { out.append($0) }
             }
         }
         for v in series(300, seed: 4) { _ = ref.send(.observation(symbol: "Z", value: v)) }
         system.runUntilIdle()
-        let snap = try await pumping(system) { await ref.actor.snapshot() }
+        let snap = try await system.pumping { await ref.actor.snapshot() }
         #expect(snap.recent["Z"]?.count == 300)
-        try await pumping(system) { await ref.actor.restore(from: snap) }
-        let z = try #require(try await pumping(system) { await ref.actor.status(of: "Z") })
+        try await system.pumping { await ref.actor.restore(from: snap) }
+        let z = try #require(try await system.pumping { await ref.actor.status(of: "Z") })
         #expect(z.tick == 300 && z.fitted.count == RegimeEnsembleConfiguration().detectors.count)
         _ = ref.send(.forget(symbol: "Z"))
         system.runUntilIdle()
-        let symbols = try await pumping(system) { await ref.actor.symbols }
+        let symbols = try await system.pumping { await ref.actor.symbols }
         #expect(symbols.isEmpty)
         system.stop()
     }
