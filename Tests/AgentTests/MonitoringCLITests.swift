@@ -3,37 +3,11 @@ import Testing
 
 /// `quantum-agent eval monitor`, run as the built binary on CSV files written here.
 @Suite(.serialized) struct MonitoringCLITests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var json: [String: Any]? {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
-        }
-    }
+    typealias Run = AgentRun
 
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/quantum-agent")
+    static let root = AgentBinary.root
 
-    func run(_ arguments: [String]) throws -> Run {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            Issue.record("\(Self.binary.path) is missing: run `swift build` first")
-            return Run(status: -1, stdout: "", stderr: "")
-        }
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> Run { try AgentBinary.run(arguments) }
 
     func write(_ name: String, _ text: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qa-monitor-cli-\(getpid())")
