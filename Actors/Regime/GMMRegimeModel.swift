@@ -1,12 +1,17 @@
 // Online regime detector on a 1-D Gaussian mixture of returns (GaussianMixture1D.swift): EM fit on
-// the warm-up, components ordered by variance. Online, a component is assigned to the trailing
-// window of the last w returns as a whole, under the mixture's own assumption that a window
-// comes from one component: log p(j | x_{t−w+1..t}) = log π_j + Σ_i log N(x_i; μ_j, σ²_j) + const,
-// computed from running sums Σx and Σx². With w = 1 this is scikit-learn's `predict_proba`.
+// the warm-up, components ordered by variance. Online, the mixture's posterior is smoothed in time
+// by a forward filter under a sticky prior (the "sticky" mixture of Fox, Sudderth, Jordan &
+// Willsky 2011): between two returns the component is kept with probability ρ and otherwise
+// redrawn from the mixture weights π, i.e. transitions A = ρI + (1 − ρ)·1πᵀ, so
+//   a_t(j) ∝ (ρ·a_{t−1}(j) + (1 − ρ)·π_j) · N(x_t; μ_j, σ²_j).
+// ρ = 1 − 1/w for an expected regime duration of w returns. With w = 1 (ρ = 0) this is
+// scikit-learn's `predict_proba`. Unlike a trailing block of w returns assigned as a whole, the
+// filter needs no w-return delay after a switch: one return far outside the current component
+// moves it at once, while ordinary noise cannot.
 
 import Foundation
 
-/// Gaussian-mixture regime detector. O(K) per update (running sums over a ring), no allocation.
+/// Gaussian-mixture regime detector. O(K) per update, no allocation.
 public final class GMMRegimeModel: RegimeModel {
     public let name = "gmm"
     public let axis = RegimeAxis.volatility
@@ -15,21 +20,21 @@ public final class GMMRegimeModel: RegimeModel {
     public var isFitted: Bool { mixture != nil }
     /// Fitting options.
     public let configuration: GaussianMixture1D.Configuration
-    /// Returns assigned together (w ≥ 1). A single return says little about a variance regime; 20,
-    /// the ensemble's realised window, is the default.
+    /// Expected regime duration w ≥ 1 in returns: the filter keeps the component with probability
+    /// 1 − 1/w between two returns. 20, the ensemble's realised window, is the default.
     public let window: Int
     /// The current mixture (nil before the first fit).
     public private(set) var mixture: GaussianMixture1D?
 
-    // Raw storage: logNorm[K] | means[K] | halfInvVar[K] | last[K] | ring[w].
+    // Raw storage: logNorm[K] | means[K] | halfInvVar[K] | posterior[K] | (1 − ρ)·π[K].
     private let storage: UnsafeMutablePointer<Double>
-    private var logWeightNorm: UnsafeMutablePointer<Double> { storage }
+    private var logNorm: UnsafeMutablePointer<Double> { storage }
     private var means: UnsafeMutablePointer<Double> { storage + stateCount }
     private var halfInvVar: UnsafeMutablePointer<Double> { storage + 2 * stateCount }
     private var last: UnsafeMutablePointer<Double> { storage + 3 * stateCount }
-    private var ring: UnsafeMutablePointer<Double> { storage + 4 * stateCount }
-    private var head = 0, filled = 0
-    private var sum = 0.0, sumSquares = 0.0
+    private var jump: UnsafeMutablePointer<Double> { storage + 4 * stateCount }
+    private let persistence: Double
+    private var started = false
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` for a bad configuration
     ///   or a window below 1.
@@ -38,8 +43,9 @@ public final class GMMRegimeModel: RegimeModel {
         guard window >= 1 else { throw .invalidParameter(name: "gmm.window", value: "\(window)", allowed: ">= 1") }
         self.configuration = configuration
         self.window = window
+        persistence = 1 - 1 / Double(window)
         stateCount = configuration.components
-        let size = 4 * stateCount + window
+        let size = 5 * stateCount
         storage = .allocate(capacity: size)
         storage.initialize(repeating: 0, count: size)
         for j in 0..<stateCount { storage[3 * stateCount + j] = 1 / Double(stateCount) }
@@ -63,48 +69,43 @@ public final class GMMRegimeModel: RegimeModel {
         for j in 0..<stateCount {
             means[j] = m.means[j]
             halfInvVar[j] = 0.5 / m.variances[j]
-            logWeightNorm[j] = -0.5 * (1.8378770664093453 + log(m.variances[j]))
+            logNorm[j] = -0.5 * (1.8378770664093453 + log(m.variances[j]))
+            jump[j] = (1 - persistence) * m.weights[j]
         }
+        if !started { for j in 0..<stateCount { last[j] = m.weights[j] } }
     }
 
+    /// One forward step under the sticky prior; writes the filtered posterior.
     public func update(_ observation: Double, into p: UnsafeMutableBufferPointer<Double>) {
         let k = stateCount
-        if observation.isFinite { push(observation) }
-        guard let m = mixture, filled > 0 else { RegimeCheck.uniform(p, k); return }
+        guard isFitted else { RegimeCheck.uniform(p, k); return }
         if observation.isFinite {
-            let n = Double(filled)
+            let a = last, rho = persistence
             var mx = -Double.infinity
             for j in 0..<k {
-                // Σ_i (x_i − μ)² = Σx² − 2μΣx + nμ².
-                let mu = means[j]
-                let ss = sumSquares - 2 * mu * sum + n * mu * mu
-                let l = log(m.weights[j]) + n * logWeightNorm[j] - ss * halfInvVar[j]
-                last[j] = l
+                let d = observation - means[j]
+                let l = logNorm[j] - d * d * halfInvVar[j]
+                p[j] = l
                 if l > mx { mx = l }
             }
             var s = 0.0
-            for j in 0..<k { last[j] = exp(last[j] - mx); s += last[j] }
-            let inv = 1 / s
-            for j in 0..<k { last[j] *= inv }
+            for j in 0..<k {
+                let v = (rho * a[j] + jump[j]) * exp(p[j] - mx)
+                p[j] = v
+                s += v
+            }
+            if s > 0, s.isFinite {
+                let inv = 1 / s
+                for j in 0..<k { a[j] = p[j] * inv }
+            }
+            started = true
         }
         for j in 0..<k { p[j] = last[j] }
     }
 
-    /// Adds `x` to the ring and the running sums; re-sums exactly once per wrap so rounding
-    /// errors of the running subtraction cannot accumulate.
-    private func push(_ x: Double) {
-        if filled == window { sum -= ring[head]; sumSquares -= ring[head] * ring[head] } else { filled += 1 }
-        ring[head] = x
-        sum += x; sumSquares += x * x
-        head = head + 1 == window ? 0 : head + 1
-        if head == 0 {
-            sum = 0; sumSquares = 0
-            for i in 0..<filled { sum += ring[i]; sumSquares += ring[i] * ring[i] }
-        }
-    }
-
     public func reset() {
-        for j in 0..<stateCount { last[j] = 1 / Double(stateCount) }
-        head = 0; filled = 0; sum = 0; sumSquares = 0
+        started = false
+        if let m = mixture { for j in 0..<stateCount { last[j] = m.weights[j] } }
+        else { for j in 0..<stateCount { last[j] = 1 / Double(stateCount) } }
     }
 }

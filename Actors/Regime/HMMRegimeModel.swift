@@ -11,7 +11,7 @@ public final class HMMRegimeModel: RegimeModel {
     public let axis = RegimeAxis.volatility
     public let stateCount: Int
     public var minimumFitCount: Int { 2 * stateCount }
-    public var isFitted: Bool { model != nil }
+    public var isFitted: Bool { fitted }
     /// Fitting options.
     public let configuration: GaussianHMM.FitConfiguration
     /// The current model (nil before the first fit).
@@ -30,6 +30,9 @@ public final class HMMRegimeModel: RegimeModel {
     private var halfInvVar: UnsafeMutablePointer<Double> { storage + (3 + stateCount) * stateCount }
     private var logNorm: UnsafeMutablePointer<Double> { storage + (4 + stateCount) * stateCount }
     private var started = false
+    // A plain flag: testing `model != nil` copies the model (four arrays retained and released)
+    // on every update.
+    private var fitted = false
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` for a bad configuration.
     public init(configuration: GaussianHMM.FitConfiguration = .init()) throws(RegimeError) {
@@ -63,6 +66,7 @@ public final class HMMRegimeModel: RegimeModel {
 
     private func install(_ m: GaussianHMM) {
         model = m
+        fitted = true
         for i in 0..<(stateCount * stateCount) { trans[i] = m.transmat[i] }
         for j in 0..<stateCount {
             means[j] = m.means[j]
@@ -73,16 +77,55 @@ public final class HMMRegimeModel: RegimeModel {
     }
 
     /// One scaled forward step: alpha_t ∝ (alpha_{t-1} A) ⊙ b(x_t); the first step uses startprob.
+    /// The emission terms are taken relative to the most likely state's, so that state needs no
+    /// `exp` and nothing overflows or underflows to all-zero however far out x_t is; K = 3, the
+    /// default, has an unrolled path with the parameters in registers (the forward step is the
+    /// ensemble's most frequent O(K²) work; `perf regime` measures it).
     public func update(_ observation: Double, into p: UnsafeMutableBufferPointer<Double>) {
         let k = stateCount
-        guard isFitted, observation.isFinite else {
-            if !isFitted { RegimeCheck.uniform(p, k) } else { for j in 0..<k { p[j] = alpha[j] } }
+        guard fitted, observation.isFinite else {
+            if !fitted { RegimeCheck.uniform(p, k) } else { for j in 0..<k { p[j] = alpha[j] } }
             return
         }
+        let first = !started
+        started = true
+        if k == 3 { step3(observation, first: first, into: p) } else { stepK(observation, first: first, into: p) }
+    }
+
+    @inline(__always)
+    private func step3(_ x: Double, first: Bool, into p: UnsafeMutableBufferPointer<Double>) {
+        let a = alpha, tr = trans, mu = means, hv = halfInvVar, ln = logNorm
+        let d0 = x - mu[0], d1 = x - mu[1], d2 = x - mu[2]
+        let l0 = ln[0] - d0 * d0 * hv[0], l1 = ln[1] - d1 * d1 * hv[1], l2 = ln[2] - d2 * d2 * hv[2]
+        var p0 = a[0], p1 = a[1], p2 = a[2]
+        if !first {
+            let q0 = p0 * tr[0] + p1 * tr[3] + p2 * tr[6]
+            let q1 = p0 * tr[1] + p1 * tr[4] + p2 * tr[7]
+            let q2 = p0 * tr[2] + p1 * tr[5] + p2 * tr[8]
+            p0 = q0; p1 = q1; p2 = q2
+        }
+        // Emissions relative to the largest: that one is exp(0) = 1.
+        if l0 >= l1 && l0 >= l2 {
+            p1 *= exp(l1 - l0); p2 *= exp(l2 - l0)
+        } else if l1 >= l2 {
+            p0 *= exp(l0 - l1); p2 *= exp(l2 - l1)
+        } else {
+            p0 *= exp(l0 - l2); p1 *= exp(l1 - l2)
+        }
+        let sum = p0 + p1 + p2
+        if sum > 0, sum.isFinite {
+            let inv = 1 / sum
+            a[0] = p0 * inv; a[1] = p1 * inv; a[2] = p2 * inv
+        }
+        p[0] = a[0]; p[1] = a[1]; p[2] = a[2]
+    }
+
+    private func stepK(_ x: Double, first: Bool, into p: UnsafeMutableBufferPointer<Double>) {
+        let k = stateCount
         let a = alpha, nx = scratch, tr = trans, mu = means, hv = halfInvVar, ln = logNorm
         var maxLog = -Double.infinity
         for j in 0..<k {
-            let d = observation - mu[j]
+            let d = x - mu[j]
             let l = ln[j] - d * d * hv[j]
             nx[j] = l
             if l > maxLog { maxLog = l }
@@ -90,7 +133,7 @@ public final class HMMRegimeModel: RegimeModel {
         var sum = 0.0
         for j in 0..<k {
             var prior = 0.0
-            if started { for i in 0..<k { prior += a[i] * tr[i &* k &+ j] } } else { prior = a[j] }
+            if first { prior = a[j] } else { for i in 0..<k { prior += a[i] * tr[i &* k &+ j] } }
             let v = prior * exp(nx[j] - maxLog)
             nx[j] = v
             sum += v
@@ -100,7 +143,6 @@ public final class HMMRegimeModel: RegimeModel {
             for j in 0..<k { a[j] = nx[j] * inv }
         }
         for j in 0..<k { p[j] = a[j] }
-        started = true
     }
 
     /// Back to the model's start probabilities.

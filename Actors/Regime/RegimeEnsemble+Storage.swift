@@ -8,9 +8,7 @@ final class RegimeEnsembleStorage {
     let modelCount, voterCount, states, realizedWindow, historyCapacity: Int
     /// Detector probabilities, modelCount × capacity.
     let probs: UnsafeMutablePointer<Double>
-    /// Voters' probabilities of the last `realizedWindow` ticks, ring × voters × K.
-    let pastProbs: UnsafeMutablePointer<Double>
-    let weights, logWeights, agreement: UnsafeMutablePointer<Double>
+    let weights, agreement: UnsafeMutablePointer<Double>
     /// The last `historyCapacity` finite observations (ring).
     let history: UnsafeMutablePointer<Double>
     let lastArgmax, lastSwitchTick, stateCounts: UnsafeMutablePointer<Int>
@@ -31,9 +29,8 @@ final class RegimeEnsembleStorage {
             let p = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
         probs = doubles(ms.count * cap, 0)
-        pastProbs = doubles(w * vs.count * k, 0)
         weights = doubles(vs.count, 1)
-        logWeights = doubles(vs.count, 0)
+        // Prior agreement 1/2: every voter starts with the same weight ln(K − 1).
         agreement = doubles(vs.count, 0.5)
         history = doubles(h, 0)
         lastArgmax = ints(ms.count, -1)
@@ -55,7 +52,7 @@ final class RegimeEnsembleStorage {
     deinit {
         models.deinitialize(count: modelCount)
         models.deallocate()
-        for p in [probs, pastProbs, weights, logWeights, agreement, history] { p.deallocate() }
+        for p in [probs, weights, agreement, history] { p.deallocate() }
         for p in [lastArgmax, lastSwitchTick, stateCounts, pastVotes, voters] { p.deallocate() }
     }
 }

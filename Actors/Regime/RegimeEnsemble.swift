@@ -1,7 +1,7 @@
 // Ensemble of regime detectors for one symbol: weighted-average or weighted-majority vote,
-// adaptive weights by dynamic model averaging (Raftery, Kárný & Ettler 2010: exponentially
-// forgotten posterior model probabilities) against the regime labelled after the fact by
-// trailing realised volatility, confidence threshold, and a regime-change flag naming its triggers.
+// adaptive log-odds weights (Nitzan & Paroush 1982) from each voter's exponentially forgotten
+// agreement with the regime labelled after the fact by trailing realised volatility, confidence
+// threshold, and a regime-change flag naming its triggers.
 
 import Foundation
 
@@ -19,14 +19,15 @@ public final class RegimeEnsemble {
     /// Current weights of the voters (same order as `voterIndices`; normalised when used).
     public var weights: [Double] { (0..<store.voterCount).map { store.weights[$0] } }
     /// Discounted rate at which each voter's most probable state agreed with the realised regime
-    /// (0...1; for reports, the weights use the probabilities).
+    /// (0...1; the weights are its log-odds).
     public var agreement: [Double] { (0..<store.voterCount).map { store.agreement[$0] } }
-    /// Log of each voter's unnormalised model probability (dynamic model averaging).
-    public var logWeights: [Double] { (0..<store.voterCount).map { store.logWeights[$0] } }
     /// Observations seen.
     public private(set) var tick = 0
     /// Levels that label the realised regime (nil before the first fit).
     public internal(set) var realizedLevels: VolatilityLevels?
+    /// False while the realised levels are too close to label reliably (see `separable`): the
+    /// adaptive weights are then held.
+    public private(set) var realizedInformative = false
     /// Last signal.
     public private(set) var lastSignal: RegimeSignal
 
@@ -57,12 +58,20 @@ public final class RegimeEnsemble {
                                   uncertain: true, changed: false, triggeredBy: RegimeDetectorSet(), tick: 0)
     }
 
-    /// True when the owner should call `refit()` now: at `warmUp` observations, then every
-    /// `refitInterval`.
+    /// True when the owner should call `refit()` now: at `warmUp` observations; then, while the
+    /// history is shorter than `fitWindow`, each time the observations seen have doubled
+    /// (2·warmUp, 4·warmUp, …), so a warm-up that missed a regime is replaced while the data is
+    /// still scarce; and every `refitInterval` after the warm-up. `refitInterval` 0 turns both
+    /// kinds of refit off.
     public var refitDue: Bool {
-        if tick == configuration.warmUp { return true }
-        let r = configuration.refitInterval
-        return r > 0 && tick > configuration.warmUp && (tick - configuration.warmUp) % r == 0
+        let w = configuration.warmUp, r = configuration.refitInterval
+        if tick == w { return true }
+        guard r > 0, tick > w else { return false }
+        if (tick - w) % r == 0 { return true }
+        // Doubling: tick = w · 2^n with tick ≤ fitWindow.
+        guard tick <= configuration.fitWindow, tick % w == 0 else { return false }
+        let m = tick / w
+        return m & (m - 1) == 0
     }
 
     /// The last min(tick, fitWindow) observations, oldest first (allocates).
@@ -102,6 +111,39 @@ public final class RegimeEnsemble {
         realizedSum = 0
         for i in 0..<m { let v = store.history[(historyHead - 1 - i + 2 * h) % h] - mean; realizedSum += v * v }
         realizedLevels = levels
+        realizedInformative = Self.separable(levels, window: configuration.realizedWindow, errorRate: configuration.labelErrorRate)
+    }
+
+    /// True when adjacent realised levels are far enough apart, against the sampling noise of a
+    /// realised volatility over `window` returns, that the label errs at most `errorRate` of the
+    /// time. The log of a realised volatility over w Gaussian returns has a standard deviation of
+    /// about 1/√(2w) (delta method: Var σ̂²/σ⁴ = 2/w); between two levels d noise-deviations
+    /// apart, the nearest-level label errs with probability Φ(−d/2), so the levels must be at least
+    /// d = 2·Φ⁻¹(1 − ε) deviations apart. A fit window that lacks a regime makes k-means split a
+    /// present one into close levels (e.g. 0.39, 0.52, 1.04); those labels would reward detectors
+    /// for the same split, so the weights are held until a refit yields separable levels.
+    static func separable(_ levels: VolatilityLevels, window: Int, errorRate: Double) -> Bool {
+        let noise = 1 / (2 * Double(window)).squareRoot()
+        let needed = 2 * normalQuantile(1 - max(errorRate, 1e-6)) * noise
+        let c = levels.logCenters
+        for j in 1..<max(c.count, 1) where c[j] - c[j - 1] < needed { return false }
+        return true
+    }
+
+    /// Φ⁻¹(p) for p in (0, 1) (Acklam's rational approximation, relative error < 1.2e-9).
+    static func normalQuantile(_ p: Double) -> Double {
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let q = min(max(p, 1e-300), 1 - 1e-16)
+        if q < 0.02425 {
+            let r = (-2 * log(q)).squareRoot()
+            return (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
+        }
+        if q > 1 - 0.02425 { return -normalQuantile(1 - q) }
+        let u = q - 0.5, r = u * u
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * u / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     }
 
     /// Probabilities most recently written by detector `index` (into `out`, ≥ its state count).
@@ -139,38 +181,41 @@ public final class RegimeEnsemble {
         return combine()
     }
 
-    /// Dynamic model averaging against the realised regime: the trailing realised volatility
-    /// labels the observation `w/2` ago (the window's centre); each voter's probabilities of that
-    /// time give the label's likelihood P_d = (1 − ε)p + ε(1 − p)/(K − 1), and
-    /// log w_d ← (1 − rate) · log w_d + log P_d; weights are exp(log w_d − max) floored at
-    /// `minimumWeight`, so a voter can recover.
+    /// Weights from each voter's recent agreement with the realised regime: the trailing realised
+    /// volatility labels the observation `w/2` ago (the window's centre, so the label sees both
+    /// sides of it); each voter's most probable state of that time is compared with the label and
+    /// its agreement rate a_d is an exponentially forgotten mean (rate `adaptationRate`). The weight
+    /// is the log-odds weight that is optimal for a weighted vote of independent voters of known
+    /// accuracy (Nitzan & Paroush 1982; Shapley & Grofman 1984), here for K labels:
+    /// w_d = ln((K − 1)·a_d / (1 − a_d)), floored at `minimumWeight` (a voter no better than chance,
+    /// a_d ≤ 1/K, gets the floor; the floor lets it recover). Weights are held while the realised
+    /// levels are not separable (see `separable`).
     private func adapt() {
         let st = store
-        let w = configuration.realizedWindow, nv = st.voterCount, cap = RegimeProbabilities.capacity
+        let w = configuration.realizedWindow, nv = st.voterCount
         let slot = tick % w
         let lag = w / 2
-        if tick > w + lag, let lv = realizedLevels {
+        if tick > w + lag, realizedInformative, let lv = realizedLevels {
             let label = lv.state(of: (max(realizedSum, 0) / Double(w)).squareRoot())
             let pastSlot = (tick - lag) % w
-            let eta = configuration.adaptationRate, eps = configuration.labelErrorRate
-            let other = eps / Double(max(k - 1, 1))
-            var best = -Double.infinity
+            let eta = configuration.adaptationRate, floor = configuration.minimumWeight
+            let odds = Double(k - 1)
             for v in 0..<nv {
                 let agree = st.pastVotes[pastSlot * nv + v] == label ? 1.0 : 0.0
-                st.agreement[v] = (1 - eta) * st.agreement[v] + eta * agree
-                let p = st.pastProbs[(pastSlot * nv + v) * k + label]
-                st.logWeights[v] = (1 - eta) * st.logWeights[v] + log((1 - eps) * p + other * (1 - p) + 1e-300)
-                best = max(best, st.logWeights[v])
+                let a = (1 - eta) * st.agreement[v] + eta * agree
+                st.agreement[v] = a
+                let capped = min(a, Self.maximumAgreement)
+                st.weights[v] = max(floor, log(odds * capped / (1 - capped)))
             }
-            let floor = configuration.minimumWeight
-            for v in 0..<nv { st.weights[v] = max(floor, exp(st.logWeights[v] - best)) }
         }
         for v in 0..<nv {
             let i = st.voters[v]
             st.pastVotes[slot * nv + v] = st.lastArgmax[i]
-            for j in 0..<k { st.pastProbs[(slot * nv + v) * k + j] = st.probs[i * cap + j] }
         }
     }
+
+    /// Cap of the agreement rate in the log-odds weight (a rate of 1 would give an infinite weight).
+    static let maximumAgreement = 0.999
 
     private func combine() -> RegimeSignal {
         let cap = RegimeProbabilities.capacity

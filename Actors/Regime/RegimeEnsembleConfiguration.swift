@@ -15,7 +15,8 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
     public var ensembleSize: Int = 4
     /// `ensemble_voting_method`.
     public var votingMethod: VotingMethod = .weightedAverage
-    /// `regime_adaptation_enabled`: weights follow each voter's agreement with the realised regime.
+    /// `regime_adaptation_enabled`: weights follow each voter's agreement with the realised regime
+    /// (log-odds weights, see ``RegimeEnsemble``); off, the voters weigh the same.
     public var adaptationEnabled = true
     /// `confidence_threshold`: below it the signal is uncertain (fraction, 0...1).
     public var confidenceThreshold = 0.6
@@ -29,13 +30,13 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
     public var fitWindow = 2000
     /// Window of the realised volatility that labels the regime after the fact (observations).
     public var realizedWindow = 20
-    /// Forgetting rate of the adaptive weights, 1 − α in dynamic model averaging (Raftery, Kárný &
-    /// Ettler 2010): each labelled observation, log w_d ← α · log w_d + log P_d(label). 0.01 keeps
-    /// an effective memory of ~100 labelled observations (the paper's α = 0.99).
+    /// Forgetting rate of each voter's agreement with the realised regime: each labelled
+    /// observation, a ← (1 − rate)·a + rate·[vote = label]. 0.01 keeps an effective memory of ~100
+    /// labelled observations.
     public var adaptationRate = 0.01
-    /// Probability that the after-the-fact label (realised volatility) is wrong; a detector's
-    /// likelihood of the label is (1 − ε)·p + ε·(1 − p)/(K − 1), so a detector that gave the
-    /// label probability 0 is not ruled out by a single noisy label.
+    /// Largest tolerated error rate ε of the after-the-fact label (realised volatility against the
+    /// realised levels): while adjacent levels are too close for the label to err less than ε, the
+    /// weights are held (see ``RegimeEnsemble/realizedInformative``).
     public var labelErrorRate = 0.1
     /// Floor of an adaptive weight, so a voter can recover.
     public var minimumWeight = 0.05
@@ -76,7 +77,7 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
         guard fitWindow >= warmUp else { throw .invalidParameter(name: "fit_window", value: "\(fitWindow)", allowed: ">= warm_up (\(warmUp))") }
         guard realizedWindow >= 2 else { throw .invalidParameter(name: "realized_window", value: "\(realizedWindow)", allowed: ">= 2") }
         guard (0...1).contains(adaptationRate) else { throw .invalidParameter(name: "adaptation_rate", value: "\(adaptationRate)", allowed: "0...1") }
-        guard labelErrorRate >= 0, labelErrorRate < 1 else { throw .invalidParameter(name: "label_error_rate", value: "\(labelErrorRate)", allowed: "[0, 1)") }
+        guard labelErrorRate > 0, labelErrorRate < 0.5 else { throw .invalidParameter(name: "label_error_rate", value: "\(labelErrorRate)", allowed: "(0, 0.5)") }
         guard minimumWeight > 0, minimumWeight <= 1 else { throw .invalidParameter(name: "minimum_weight", value: "\(minimumWeight)", allowed: "(0, 1]") }
     }
 }

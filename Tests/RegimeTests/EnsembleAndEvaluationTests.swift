@@ -3,28 +3,73 @@ import Testing
 @testable import Regime
 
 @Suite struct EnsembleAndEvaluationTests {
-    @Test func onlineEnsembleReachesEightyFivePercentOnTheSyntheticSeries() throws {
-        let (x, s) = try Fixtures.synthetic()
+    static let series = ["synthetic.csv", "synthetic_seed7.csv"]
+
+    @Test(arguments: series)
+    func onlineEnsembleReachesEightyFivePercentOnTheSyntheticSeries(name: String) throws {
+        let (x, s) = try Fixtures.synthetic(name)
         var o = RegimeEvaluation.Options()
         o.fit = .online
         o.selection = .list([.hmm, .bocpd, .garch, .cusum])
         let (r, rows) = try RegimeEvaluation.run(values: x, trueStates: s, options: o)
         let acc = try #require(r.accuracy?["ensemble"])
-        #expect(acc >= 0.85, "online ensemble accuracy \(acc)")
+        #expect(acc >= 0.85, "\(name): online ensemble accuracy \(acc)")
         #expect(rows.ensemble.count == x.count && rows.states.count == 4)
         #expect(r.ensemble.stateCounts.reduce(0, +) == x.count)
     }
 
-    @Test func seedDetectorsOnlineOnTheSyntheticSeries() throws {
-        let (x, s) = try Fixtures.synthetic()
+    /// The seed's detectors (hmm, gmm, cusum, threshold; weighted average, adaptation on), strictly
+    /// causal. Measured: ensemble 0.848 / 0.866 (majority vote 0.857 / 0.877); before the doubling
+    /// refits, the sticky GMM filter and the log-odds weights: 0.825 / 0.813.
+    @Test(arguments: series)
+    func seedDetectorsOnlineOnTheSyntheticSeries(name: String) throws {
+        let (x, s) = try Fixtures.synthetic(name)
         var o = RegimeEvaluation.Options()
         o.fit = .online
         let (r, _) = try RegimeEvaluation.run(values: x, trueStates: s, options: o)
         let acc = try #require(r.accuracy)
-        // Phase 1: gmm 0.431 (memoryless, early-stopped EM), threshold 0.536 (equal-occupancy quantiles).
-        #expect((acc["gmm"] ?? 0) >= 0.7, "gmm \(acc["gmm"] ?? 0)")
-        #expect((acc["threshold"] ?? 0) >= 0.75, "threshold \(acc["threshold"] ?? 0)")
-        #expect((acc["hmm"] ?? 0) >= 0.9 && (acc["ensemble"] ?? 0) >= 0.8, "\(acc)")
+        #expect((acc["gmm"] ?? 0) >= 0.76, "\(name) gmm \(acc["gmm"] ?? 0)")
+        #expect((acc["threshold"] ?? 0) >= 0.78, "\(name) threshold \(acc["threshold"] ?? 0)")
+        #expect((acc["hmm"] ?? 0) >= 0.87 && (acc["ensemble"] ?? 0) >= 0.845, "\(name) \(acc)")
+        o.ensemble.votingMethod = .majority
+        let majority = try #require(try RegimeEvaluation.run(values: x, trueStates: s, options: o).result.accuracy?["ensemble"])
+        #expect(majority >= 0.85, "\(name) majority \(majority)")
+    }
+
+    @Test func refitsDoubleDuringTheWarmUpThenFollowTheInterval() throws {
+        var c = RegimeEnsembleConfiguration()
+        c.warmUp = 100; c.refitInterval = 300; c.fitWindow = 1000
+        let e = try RegimeEnsemble(configuration: c)
+        var due: [Int] = []
+        for t in 1...1500 { e.update(Double(t % 7) - 3); if e.refitDue { due.append(t) } }
+        #expect(due == [100, 200, 400, 700, 800, 1000, 1300])
+        c.refitInterval = 0
+        let never = try RegimeEnsemble(configuration: c)
+        var count = 0
+        for t in 1...1500 { never.update(Double(t % 7) - 3); if never.refitDue { count += 1 } }
+        #expect(count == 1)
+    }
+
+    @Test func closeRealisedLevelsHoldTheWeights() throws {
+        // Levels 0.39, 0.52, 1.04 (a fit window without its crisis regime) over w = 20: the two
+        // lower ones are 1.8 noise deviations apart, so labels would err ~18% > 10% of the time.
+        #expect(!RegimeEnsemble.separable(VolatilityLevels(levels: [0.39, 0.52, 1.04]), window: 20, errorRate: 0.1))
+        #expect(RegimeEnsemble.separable(VolatilityLevels(levels: [0.49, 1.13, 3.13]), window: 20, errorRate: 0.1))
+        #expect(abs(RegimeEnsemble.normalQuantile(0.9) - 1.2815515655446004) < 1e-8)
+        #expect(abs(RegimeEnsemble.normalQuantile(0.001) + 3.090232306167813) < 1e-8)
+        // While held, the weights stay equal however the voters disagree.
+        let (x, _) = try Fixtures.synthetic()
+        let e = try RegimeEnsemble()
+        e.refit(window: Array(x.prefix(250)))
+        e.installRealized(VolatilityLevels(levels: [0.39, 0.52, 1.04]), mean: 0)
+        for v in x[250..<500] { e.update(v) }
+        #expect(!e.realizedInformative && Set(e.weights).count == 1)
+        e.installRealized(VolatilityLevels(levels: [0.49, 1.13, 3.13]), mean: 0)
+        for v in x[500..<900] { e.update(v) }
+        #expect(e.realizedInformative && Set(e.weights).count > 1, "\(e.weights)")
+        // Log-odds weights: the voter that agrees most weighs most.
+        let best = try #require(e.agreement.indices.max { e.agreement[$0] < e.agreement[$1] })
+        #expect(e.weights[best] == e.weights.max())
     }
 
     @Test func onlineEvaluationIsCausal() throws {

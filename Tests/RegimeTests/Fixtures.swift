@@ -26,8 +26,10 @@ enum Fixtures {
         return cols
     }
 
-    static func synthetic() throws -> (returns: [Double], states: [Int]) {
-        let c = try csv("synthetic.csv")
+    /// The synthetic 3-state series (`synthetic.csv`, numpy seed 20240604) or, with
+    /// `name: "synthetic_seed7.csv"`, the same process drawn with seed 7.
+    static func synthetic(_ name: String = "synthetic.csv") throws -> (returns: [Double], states: [Int]) {
+        let c = try csv(name)
         return ((c["return"] ?? []).compactMap(Double.init), (c["true_state"] ?? []).compactMap(Int.init))
     }
 

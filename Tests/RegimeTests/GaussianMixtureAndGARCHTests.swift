@@ -16,6 +16,29 @@ import Testing
         #expect(m.variances == m.variances.sorted())
     }
 
+    @Test func stickyFilterWithDurationOneIsScikitLearnsPredictProba() throws {
+        let (x, _) = try Fixtures.synthetic()
+        let d = try GMMRegimeModel(configuration: .init(components: 3), window: 1)
+        try d.fit(Array(x.prefix(1000)))
+        let m = try #require(d.mixture)
+        let q = m.predictProbabilities(Array(x.prefix(300)))
+        var worst = 0.0
+        for t in 0..<300 { let p = d.update(x[t]); for j in 0..<3 { worst = max(worst, abs(p[j] - q[t * 3 + j])) } }
+        #expect(worst < 1e-9, "largest difference \(worst)")
+    }
+
+    @Test func stickyFilterFollowsASwitchWithinAFewReturns() throws {
+        let (x, _) = try Fixtures.synthetic()
+        let d = try GMMRegimeModel(configuration: .init(components: 3), window: 20)
+        try d.fit(x)
+        var r = RegimeRandom(seed: 5)
+        for _ in 0..<200 { _ = d.update(0.5 * r.normal()) }
+        #expect(d.updateState(0.5 * r.normal()) == 0)
+        var switched = -1
+        for i in 0..<40 where d.updateState(3 * r.normal()) == 2 { switched = i; break }
+        #expect(switched >= 0 && switched < 10, "crisis state after \(switched) returns")
+    }
+
     @Test func defaultMixtureStopsNearScikitLearnsLowerBound() throws {
         let ref = (try Fixtures.json("synthetic_reference.json"))["gmm"] as? [String: Any] ?? [:]
         let (x, _) = try Fixtures.synthetic()
