@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "Alerts",
             dependencies: [
-                "Runtime", "Hardware", "CLinuxShim", "CNuma",
+                "Runtime", "Hardware", "CLinuxShim", "CNuma", "Protocols",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "AlertsTests",
             dependencies: [
-                "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma",
+                "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma", "Protocols",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

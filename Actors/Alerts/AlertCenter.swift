@@ -20,7 +20,13 @@ public struct MetricObservation: Sendable, Equatable {
 /// A message to the alert center (sent through its channel by the monitor and other modules).
 public enum AlertRequest: Sendable {
     /// Metric values of one interval; rules are evaluated, then time-driven transitions run.
+    /// A counter read by a rate rule is given as its cumulative total.
     case observe([MetricObservation])
+    /// Counter increments (`value` = the increase, e.g. 1 per error) for the rate rules,
+    /// such as `high_error_rate` on `quantum_agent_handler_errors_total` and
+    /// `quantum_agent_messages_handled_total`. Rate rules are evaluated at the next `.tick`
+    /// or `.observe`.
+    case count([MetricObservation])
     /// An alert no rule computes (a rollback, a halt …).
     case raise(key: String, severity: AlertSeverity, summary: String, value: Double)
     /// Resolves the alert of `key` by hand.
@@ -83,6 +89,8 @@ public actor AlertCenter: SupervisedActor {
             }
             route(events)
             timeDriven(now: now)
+        case .count(let increments):
+            for o in increments { manager.count(metric: o.metric, by: o.value, series: o.series, now: now) }
         case let .raise(key, severity, summary, value):
             route(manager.raise(key: key, severity: severity, summary: summary, value: value, now: now))
         case .clear(let key):

@@ -32,8 +32,12 @@ public struct AlertManagerConfiguration: Sendable, Codable, Equatable {
 ///   unacknowledged alert gets a `reminder` each time the cooldown elapses; an alert raised
 ///   again within the cooldown after a resolve stays silent until the cooldown ends.
 /// - Acknowledge stops reminders; snooze silences until a time, then reminds at once.
-/// - `tick(now:)` must be called periodically (each `metrics_interval`) for reminders and
-///   snooze expiry.
+/// - `tick(now:)` must be called periodically (each `metrics_interval`) for reminders,
+///   snooze expiry and the rate rules' windows.
+/// - Rate rules (`AlertRule.rate`) take counters, not samples: `observe` of a counter they
+///   read is its cumulative total, `count` an increment; they are evaluated at every `tick`
+///   on the window ending then (not per counter: a numerator and its denominator arrive
+///   separately, and a half-updated window must not fire or resolve anything).
 public struct AlertManager: Sendable {
     public let configuration: AlertManagerConfiguration
     public private(set) var rules: [AlertRule] = []
@@ -43,10 +47,13 @@ public struct AlertManager: Sendable {
     private var historyRing: [Alert] = []
     private var historyHead = 0
     private var nextID: UInt64 = 1
+    private var rates = RateWindows()
     /// Notifications withheld by the cooldown.
     public private(set) var suppressedNotifications = 0
     /// Alerts not created because `maximumActiveAlerts` was reached.
     public private(set) var droppedAlerts = 0
+    /// Counter series a rate rule could not track because `maximumActiveAlerts` windows exist.
+    public var droppedRateSeries: Int { rates.dropped }
 
     /// - Throws: `AlertError.duplicateRule` or `.invalidParameter` for a bad rule or configuration.
     public init(configuration: AlertManagerConfiguration = AlertManagerConfiguration(),
@@ -91,11 +98,12 @@ public struct AlertManager: Sendable {
     // MARK: - Events
 
     /// Evaluates every rule watching `metric` (and `series`, when the rule filters on it).
+    /// For rate rules that read `metric` as a counter, `value` is its cumulative total.
     /// NaN samples are ignored.
     public mutating func observe(metric: String, value: Double, series: String = "", now: UInt64) -> [AlertEvent] {
         guard !value.isNaN else { return [] }
         var events: [AlertEvent] = []
-        for rule in rules where rule.metric == metric && (rule.series == nil || rule.series == series) {
+        for rule in rules where rule.rate == nil && rule.metric == metric && (rule.series == nil || rule.series == series) {
             let key = rule.key(series: series)
             if rule.comparison.holds(value, rule.threshold) {
                 events += fire(key: key, rule: rule.name, metric: metric, severity: rule.severity,
@@ -104,7 +112,26 @@ public struct AlertManager: Sendable {
                 events.append(event)
             }
         }
+        rates.recordTotal(metric: metric, total: value, series: series, rules: rules, now: now,
+                          limit: configuration.maximumActiveAlerts)
         return events
+    }
+
+    /// Adds `increment` (≥ 0; others are ignored) to counter `metric` for the rate rules that
+    /// read it. Call it per event or with the increments of an interval; the rules are
+    /// evaluated at the next `tick`.
+    public mutating func count(metric: String, by increment: Double = 1, series: String = "", now: UInt64) {
+        guard increment.isFinite, increment >= 0 else { return }
+        rates.record(metric: metric, increase: increment, series: series, rules: rules, now: now,
+                     limit: configuration.maximumActiveAlerts)
+    }
+
+    /// The current value of a rate rule's alert key (e.g. `high_error_rate`), or `nil` when
+    /// it has no window or too few events.
+    public func rateValue(key: String, now: UInt64) -> Double? {
+        guard let entry = rates.entries[key], let rate = rules.first(where: { $0.name == entry.rule })?.rate,
+              let sums = rates.sums(key: key, now: now) else { return nil }
+        return rate.value(numerator: sums.numerator, denominator: sums.denominator)
     }
 
     /// Raises (or updates) an alert that no rule computes (e.g. a rollback, a channel failure).
@@ -144,10 +171,12 @@ public struct AlertManager: Sendable {
         return AlertEvent(kind: .snoozed, alert: alert, at: now)
     }
 
-    /// Time-driven transitions: snooze expiry (→ firing, immediate reminder) and reminders of
-    /// firing alerts whose cooldown elapsed. Call once per `metrics_interval`.
+    /// Time-driven transitions: the rate rules (fire or resolve on their window ending at
+    /// `now`), snooze expiry (→ firing, immediate reminder) and reminders of firing alerts whose
+    /// cooldown elapsed. Call once per `metrics_interval`.
     public mutating func tick(now: UInt64) -> [AlertEvent] {
-        var events: [AlertEvent] = []
+        var events = evaluateRates(keys: rates.entries.keys.sorted(), now: now)
+        rates.prune(now: now) { active[$0] != nil }
         for key in active.keys.sorted() {
             guard var alert = active[key] else { continue }
             if alert.state == .snoozed, let until = alert.snoozedUntil, now >= until {
@@ -166,6 +195,22 @@ public struct AlertManager: Sendable {
     }
 
     // MARK: - Internals
+
+    /// Fires or resolves the rate rules' alerts of `keys` on their window's value at `now`.
+    private mutating func evaluateRates(keys: [String], now: UInt64) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        for key in keys {
+            guard let entry = rates.entries[key], let rule = rules.first(where: { $0.name == entry.rule }),
+                  let value = rateValue(key: key, now: now) else { continue }
+            if rule.comparison.holds(value, rule.threshold) {
+                events += fire(key: key, rule: rule.name, metric: rule.metric, severity: rule.severity,
+                               summary: rule.summary, value: value, threshold: rule.threshold, now: now)
+            } else if let event = resolve(key: key, now: now) {
+                events.append(event)
+            }
+        }
+        return events
+    }
 
     private func activeAlert(id: UInt64) throws(AlertError) -> Alert {
         if let key = activeKeyByID[id], let alert = active[key] { return alert }

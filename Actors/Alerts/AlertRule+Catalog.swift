@@ -2,10 +2,11 @@
 // top of the seed's built-in rules.
 
 extension AlertRule {
-    /// The METRICS.md thresholds that a single sample can decide (the seed rules are in
-    /// `builtIn`). Thresholds that need a rate over time (drops "any increase", restarts
-    /// "> 3 in 5 min", deadline misses "> 1 % of ticks") are not rules yet: their counters
-    /// are exported and `alert_channel_drops` covers the alert channels.
+    /// The METRICS.md thresholds beyond the seed rules of `builtIn`. Two are rate rules on the
+    /// cumulative counters the monitor exports: `actor_restarts_frequent` (more than 3
+    /// supervisor restarts of one actor in 5 min) and `queue_drops` (an actor's mailbox dropped
+    /// messages during the last 60 s). Deadline misses "> 1 % of ticks" is not a rule yet: its
+    /// counter is per stage and the tick counter per symbol, so no ratio pairs them.
     /// - Parameters:
     ///   - maxQueueSize: `max_queue_size` (seed 10,000).
     ///   - heartbeatTimeoutSeconds: `heartbeat_timeout_ms` / 1000 (seed 3 s).
@@ -30,6 +31,14 @@ extension AlertRule {
             AlertRule(name: "queue_full", metric: "quantum_agent_queue_high_water_mark_messages",
                       comparison: .greaterThanOrEqual, threshold: Double(maxQueueSize), severity: .warning,
                       summary: "Mailbox reached max_queue_size (\(maxQueueSize))"),
+            AlertRule(name: "queue_drops", metric: "quantum_agent_queue_dropped_messages_total",
+                      comparison: .greaterThan, threshold: 0, severity: .warning,
+                      summary: "Mailbox dropped messages during the last 60 s",
+                      rate: Rate(numerator: "quantum_agent_queue_dropped_messages_total", windowSeconds: 60)),
+            AlertRule(name: "actor_restarts_frequent", metric: "quantum_agent_actor_restarts_total",
+                      comparison: .greaterThan, threshold: 3, severity: .warning,
+                      summary: "More than 3 supervisor restarts in 5 min",
+                      rate: Rate(numerator: "quantum_agent_actor_restarts_total", windowSeconds: 300)),
             AlertRule(name: "executor_cpu_high", metric: "quantum_agent_executor_cpu_usage_ratio",
                       comparison: .greaterThan, threshold: 0.7, severity: .warning,
                       summary: "Executor CPU above 70 % (seed KPI)"),

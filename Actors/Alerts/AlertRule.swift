@@ -22,6 +22,10 @@ public enum AlertComparison: String, Sendable, Codable, CaseIterable {
 
 /// An alert rule: "`metric` (optionally only the series `series`) `comparison` `threshold`"
 /// raises an alert of `severity`. One alert exists per (rule, series) key.
+///
+/// A rule with a `rate` is evaluated on counters instead of samples: its value is the
+/// increase of `rate.numerator` (divided by that of `rate.denominator`, when set) over a
+/// sliding window of `rate.windowSeconds` (see `AlertRule.Rate`).
 public struct AlertRule: Sendable, Codable, Equatable {
     /// Unique rule name, e.g. `high_latency`; the first part of the dedup key.
     public var name: String
@@ -37,9 +41,12 @@ public struct AlertRule: Sendable, Codable, Equatable {
     public var summary: String
     /// Actions the seed attaches (e.g. `slack`, `auto_rollback`, `restart_agent`); informative.
     public var actions: [String]
+    /// When set, the rule's value is a rate over a sliding window of counters, not a sample.
+    public var rate: Rate?
 
     public init(name: String, metric: String, series: String? = nil, comparison: AlertComparison,
-                threshold: Double, severity: AlertSeverity, summary: String, actions: [String] = []) {
+                threshold: Double, severity: AlertSeverity, summary: String, actions: [String] = [],
+                rate: Rate? = nil) {
         self.name = name
         self.metric = metric
         self.series = series
@@ -48,6 +55,7 @@ public struct AlertRule: Sendable, Codable, Equatable {
         self.severity = severity
         self.summary = summary
         self.actions = actions
+        self.rate = rate
     }
 
     /// Checks the rule. - Throws: `AlertError.invalidParameter` naming the field.
@@ -57,6 +65,7 @@ public struct AlertRule: Sendable, Codable, Equatable {
         guard threshold.isFinite else {
             throw .invalidParameter(name: "rule.threshold (\(name))", value: "\(threshold)", allowed: "a finite number")
         }
+        try rate?.validate(rule: name)
     }
 
     /// Dedup key of this rule for a series: `name` or `name{series}`.

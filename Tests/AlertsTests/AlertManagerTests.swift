@@ -16,7 +16,7 @@ let minute: UInt64 = 60 * second
         #expect(byName["high_latency"]?.threshold == 0.05 && byName["high_latency"]?.severity == .critical)
         #expect(byName["model_drift"]?.threshold == 0.8 && byName["model_drift"]?.severity == .warning)
         #expect(byName["agent_communication_failure"]?.threshold == 3 && byName["agent_communication_failure"]?.severity == .critical)
-        #expect(byName["high_error_rate"]?.threshold == 0.05)
+        #expect(byName["high_error_rate"]?.threshold == 0.05 && byName["high_error_rate"]?.rate?.windowSeconds == 60)
         #expect(byName["high_memory_usage"]?.threshold == 0.9)
         var m = try manager()
         #expect(m.observe(metric: "quantum_agent_drift_score_ratio", value: 0.8, now: 0).isEmpty)   // strictly above
@@ -32,17 +32,17 @@ let minute: UInt64 = 60 * second
 
     @Test func repeatedMatchesAreDeduplicatedAndRemindedAfterTheCooldown() throws {
         var m = try manager()
-        let first = m.observe(metric: "quantum_agent_error_ratio", value: 0.07, now: 0)
+        let first = m.observe(metric: "quantum_agent_model_degradation_ratio", value: 0.17, now: 0)
         #expect(first.map(\.kind) == [.raised])
         let id = try #require(first.first?.alert.id)
         for t in 1...14 {   // every minute, still within the 15-minute cooldown
-            #expect(m.observe(metric: "quantum_agent_error_ratio", value: 0.08, now: UInt64(t) * minute).isEmpty)
+            #expect(m.observe(metric: "quantum_agent_model_degradation_ratio", value: 0.18, now: UInt64(t) * minute).isEmpty)
         }
         #expect(m.activeAlerts.count == 1)
         #expect(m.alert(id: id)?.occurrences == 15)
         #expect(m.tick(now: 15 * minute - 1).isEmpty)
         let reminder = m.tick(now: 15 * minute)
-        #expect(reminder.map(\.kind) == [.reminder] && reminder.first?.alert.value == 0.08)
+        #expect(reminder.map(\.kind) == [.reminder] && reminder.first?.alert.value == 0.18)
         #expect(m.alert(id: id)?.notifications == 2)
     }
 
@@ -83,11 +83,11 @@ let minute: UInt64 = 60 * second
 
     @Test func snoozeSilencesUntilItEndsThenRemindsAtOnce() throws {
         var m = try manager(cooldownMinutes: 1)
-        let id = try #require(m.observe(metric: "quantum_agent_error_ratio", value: 0.2, now: 0).first?.alert.id)
+        let id = try #require(m.observe(metric: "quantum_agent_model_degradation_ratio", value: 0.2, now: 0).first?.alert.id)
         let snoozed = try m.snooze(id: id, forNanoseconds: 30 * minute, now: minute)
         #expect(snoozed.kind == .snoozed && snoozed.alert.snoozedUntil == 31 * minute)
         #expect(m.tick(now: 10 * minute).isEmpty)
-        #expect(m.observe(metric: "quantum_agent_error_ratio", value: 0.3, now: 20 * minute).isEmpty)
+        #expect(m.observe(metric: "quantum_agent_model_degradation_ratio", value: 0.3, now: 20 * minute).isEmpty)
         let woke = m.tick(now: 31 * minute)
         #expect(woke.map(\.kind) == [.reminder] && woke.first?.alert.state == .firing)
         #expect(throws: AlertError.invalidSnoozeDuration(nanoseconds: 0, maximumNanoseconds: 7 * 86_400 * second)) {
