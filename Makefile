@@ -40,9 +40,14 @@ test: deps
 	scripts/with-redis.sh $(SWIFT) test --skip-build
 	scripts/fuzz-wire.sh 30
 
-## package-benchmark suites (mallocs and context switches per message).
+## package-benchmark suites (time, mallocs and context switches per message), in
+## their own scratch path; fails when a benchmark exceeds its static threshold
+## (Perf/Benchmarks/Thresholds: zero mallocs per message). Mallocs are counted by
+## the malloc interposer, so no jemalloc is needed.
+BENCH_SCRATCH ?= $(CURDIR)/.build-bench
 bench: deps
-	cd Perf/Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target RuntimeBenchmarks
+	cd Perf/Benchmarks && $(SWIFT) package --scratch-path $(BENCH_SCRATCH) benchmark --no-progress
+	cd Perf/Benchmarks && $(SWIFT) package --scratch-path $(BENCH_SCRATCH) benchmark thresholds check --path Thresholds --no-progress
 
 clean:
 	rm -rf .build

@@ -120,14 +120,13 @@ public struct HopBenchmark: Sendable {
             second.shutdown()
         }
         let (recordFrom, stopAt) = window
-        let a = ChannelHopActor(executor: first, recordFrom: recordFrom, stopAt: stopAt)
-        let b = ChannelHopActor(executor: second, recordFrom: recordFrom, stopAt: stopAt)
         let toA = try Channel<HopMessage>(.init(name: "to-a", capacity: 1024, overflow: .reject, producers: .single))
         let toB = try Channel<HopMessage>(.init(name: "to-b", capacity: 1024, overflow: .reject, producers: .single))
-        toA.bind(to: first) { message in a.assumeIsolated { $0.handle(message) } }
-        toB.bind(to: second) { message in b.assumeIsolated { $0.handle(message) } }
-        await a.connect(to: toB)
-        await b.connect(to: toA)
+        let a = ChannelHopActor(executor: first, peer: toB, recordFrom: recordFrom, stopAt: stopAt)
+        let b = ChannelHopActor(executor: second, peer: toA, recordFrom: recordFrom, stopAt: stopAt)
+        let handle = ExecutorThreadCall<ChannelHopActor, HopMessage, Void, Never> { actor, message in actor.handle(message) }
+        toA.bind(to: first) { message in handle(a, message) }
+        toB.bind(to: second) { message in handle(b, message) }
         toB.send(HopMessage(stamp: MonotonicClock().now()))
         while !(a.isFinished || b.isFinished) {
             try? await Task.sleep(nanoseconds: 20_000_000)

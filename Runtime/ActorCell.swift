@@ -16,12 +16,13 @@ public protocol AnyActorCell: AnyObject, Sendable {
 }
 
 /// Runs one supervised actor: drains its channel on the actor's executor thread,
-/// delivers each message through `assumeIsolated`, measures handler latency,
+/// delivers each message through an `ExecutorThreadCall`, measures handler latency,
 /// takes snapshots, and restarts or escalates on failure.
 public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unchecked Sendable {
     // @unchecked: `executorLocal` state is touched only on the executor's thread
     // (inside `drain`); cross-thread state is in `shared` (a Mutex) or atomics.
 
+    private let headerPadding = CacheLinePadding()
     public let name: String
     public let parentName: String?
     public let actor: A
@@ -56,6 +57,10 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
     private let latencies: UnsafeMutablePointer<UInt64>
     private var latencyCount = 0
     private let latencyCapacity: Int
+    // The actor's methods as the drain calls them (no isolation slow path, no allocation).
+    private let receiveCall = ExecutorThreadCall<A, A.Message, Void, any Error> { actor, message in try actor.receive(message) }
+    private let snapshotCall = ExecutorThreadCall<A, Void, A.Snapshot, Never> { actor, _ in actor.snapshot() }
+    private let restoreCall = ExecutorThreadCall<A, A.Snapshot, Void, Never> { actor, snapshot in actor.restore(from: snapshot) }
 
     init(name: String, parent: String?, actor: A, initialSnapshot: A.Snapshot, channel: Channel<A.Message>,
          executor: any ActorExecutor, policy: SupervisionPolicy, latencyClass: LatencyClass,
@@ -83,7 +88,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         let clock = executor.clock
         let start = clock.now()
         do {
-            try actor.assumeIsolated { try $0.receive(message) }
+            try receiveCall(actor, message)
         } catch {
             failure = (String(describing: message), String(describing: error))
             return false
@@ -95,27 +100,29 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         }
         sinceSnapshot += 1
         if sinceSnapshot >= policy.snapshotInterval {
-            lastSnapshot = actor.assumeIsolated { $0.snapshot() }
+            lastSnapshot = snapshotCall(actor, ())
             sinceSnapshot = 0
         }
         return true
     }
 
-    public func drain(budget: Int, now: UInt64) -> Int {
-        if restartRequested.load(ordering: .acquiring) { handleRestartRequests(now: now) }
+    public func drain(budget: Int) -> Int {
+        if restartRequested.load(ordering: .acquiring) { handleRestartRequests(now: executor.clock.now()) }
         if state == .failed || state == .stopped { return 0 }
         if state == .backoff {
-            if now < resumeAt { return 0 }
+            if executor.clock.now() < resumeAt { return 0 }
             state = .running
             shared.withLock { $0.state = .running }
         }
-        let count = channel.drain(budget: budget, now: now)
+        let count = channel.drain(budget: budget)
         if count > 0 { processed.add(UInt64(count), ordering: .relaxed) }
-        if latencyCount > 0 || failure != nil { publish(now: now) }
+        if latencyCount > 0 || failure != nil { publish() }
         return count
     }
 
-    private func publish(now: UInt64) {
+    /// Moves the batch's handler latencies into the shared histogram and handles a
+    /// failure (reading the clock only then).
+    private func publish() {
         let count = latencyCount
         latencyCount = 0
         let failed = failure
@@ -124,7 +131,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
             for index in 0..<count { shared.histogram.recordClamped(latencies[index]) }
             if let failed { shared.lastError = failed.error }
         }
-        if let failed { handleFailure(message: failed.message, error: failed.error, now: now) }
+        if let failed { handleFailure(message: failed.message, error: failed.error, now: executor.clock.now()) }
     }
 
     private func handleFailure(message: String, error: String, now: UInt64) {
@@ -140,7 +147,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
 
     private func restart(now: UInt64, reason: String) {
         let snapshot = lastSnapshot
-        actor.assumeIsolated { $0.restore(from: snapshot) }
+        restoreCall(actor, snapshot)
         sinceSnapshot = 0
         resumeAt = now &+ policy.backoff(forRestart: max(restartTimes.count, 1))
         state = .backoff

@@ -1,31 +1,49 @@
+import CLinuxShim
+import Hardware
 import Synchronization
 
 /// A bounded mailbox owned by one receiving actor: producers `send` from any
 /// thread; the receiver's executor drains it in batches between jobs and hands
-/// each message to the actor (through `assumeIsolated` in `ActorCell`), so the hot
+/// each message to the actor (through an `ExecutorThreadCall` in `ActorCell`), so the hot
 /// path needs no Task, continuation or allocation per message.
 ///
 /// Rings: SPSC (no locked instruction) when there is one producer thread and the
-/// policy is not `dropOldest`; Vyukov MPMC otherwise. Counters come from the ring
-/// indices where possible so the fast path adds no atomic read-modify-write.
+/// policy is not `dropOldest`; MPSC (one CAS per send) for several producers;
+/// Vyukov MPMC for `dropOldest`, whose producer must also consume. Counters come
+/// from the ring indices where possible so the fast path adds no atomic
+/// read-modify-write.
+///
+/// Hot-path layout: a send reads only fields of this object that never change
+/// after `bind` and writes only the ring; the receiver's per-batch counters
+/// (delivered, high-water mark) live on a cache line of their own, so neither side
+/// keeps pulling a line the other one reads. A receiver whose executor spins is
+/// never woken (no call, no fence per send).
 public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
     // @unchecked: the rings are thread-safe for their producer mode; counters are
-    // atomics; `handler` and `receiver` are set once in `bind` before registration.
+    // atomics, or (`receiverWords`) written only by the receiver's thread;
+    // `handler`, `receiver` and `wakesReceiver` are set once in `attach`, before
+    // registration publishes the channel to the executor.
 
+    private let headerPadding = CacheLinePadding()
     public let configuration: ChannelConfiguration
-    @usableFromInline let spsc: SPSCRing<Message>?
-    @usableFromInline let mpmc: MPMCRing<Message>?
+    // The rings' lock-free cores (trivial values, so a send or a drain retains no
+    // ring object); exactly one is set. `ring` owns the memory.
+    @usableFromInline let spsc: SPSCCore<Message>?
+    @usableFromInline let mpsc: MPSCCore<Message>?
+    @usableFromInline let mpmc: MPMCCore<Message>?
+    private let ring: AnyObject
     @usableFromInline let droppedOldest = Atomic<Int>(0)
     @usableFromInline let droppedNewest = Atomic<Int>(0)
     @usableFromInline let rejected = Atomic<Int>(0)
     @usableFromInline let closedFlag = Atomic<Bool>(false)
-    private let delivered = Atomic<Int>(0)
-    private let highWater = Atomic<Int>(0)
-    /// Receiver side, set once by `bind`.
+    /// Receiver side, set once by `attach`.
     @usableFromInline var receiver: (any ActorExecutor)?
+    /// Whether a send must call `receiver.wakeIfParked()` (false for spinning executors).
+    @usableFromInline var wakesReceiver = false
     private var handler: ((Message) -> Bool)?
-    /// Consumer-thread-local count of delivered messages (published to `delivered`).
-    private var localDelivered = 0
+    /// Written by the receiver's thread only, on a line of their own: [0] delivered, [1] high-water mark.
+    private let receiverWords: UnsafeMutablePointer<Int64>
+    private let receiverBuffer: NodeLocalBuffer
 
     /// - Throws: `RuntimeError.invalidCapacity` when the capacity is not in 1...2^30.
     public init(_ configuration: ChannelConfiguration) throws(RuntimeError) {
@@ -33,14 +51,23 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
             throw .invalidCapacity(configuration.capacity, context: "channel '\(configuration.name)'")
         }
         self.configuration = configuration
-        if configuration.producers == .single && configuration.overflow != .dropOldest {
-            spsc = try SPSCRing(capacity: configuration.capacity, node: configuration.node)
-            mpmc = nil
-        } else {
-            spsc = nil
-            mpmc = try MPMCRing(capacity: configuration.capacity, node: configuration.node)
+        let (capacity, node) = (configuration.capacity, configuration.node)
+        switch (configuration.producers, configuration.overflow) {
+        case (_, .dropOldest):
+            let owner = try MPMCRing<Message>(capacity: capacity, node: node)
+            (spsc, mpsc, mpmc, ring) = (nil, nil, owner.core, owner)
+        case (.single, _):
+            let owner = try SPSCRing<Message>(capacity: capacity, node: node)
+            (spsc, mpsc, mpmc, ring) = (owner.core, nil, nil, owner)
+        case (.multiple, _):
+            let owner = try MPSCRing<Message>(capacity: capacity, node: node)
+            (spsc, mpsc, mpmc, ring) = (nil, owner.core, nil, owner)
         }
+        receiverBuffer = NodeLocalBuffer.allocate(byteCount: 64, node: node)
+        receiverWords = receiverBuffer.base.bindMemory(to: Int64.self, capacity: 8)
     }
+
+    deinit { receiverBuffer.deallocate() }
 
     /// Connects the channel to its receiver: `handler` runs on `executor`'s thread
     /// for every message, and the executor starts draining the channel.
@@ -58,6 +85,7 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
     public func attach(to executor: any ActorExecutor, handler: @escaping (Message) -> Bool) {
         self.handler = handler
         self.receiver = executor
+        self.wakesReceiver = executor.idleStrategy != .spin
     }
 
     /// Stops accepting messages and detaches from the executor; queued messages stay
@@ -82,6 +110,15 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
                 droppedNewest.add(1, ordering: .relaxed)
                 return .droppedNewest
             }
+        } else if let mpsc {
+            if !mpsc.push(message) {
+                if configuration.overflow == .reject {
+                    rejected.add(1, ordering: .relaxed)
+                    return .rejected
+                }
+                droppedNewest.add(1, ordering: .relaxed)
+                return .droppedNewest
+            }
         } else if let mpmc, !mpmc.push(message) {
             switch configuration.overflow {
             case .reject:
@@ -97,7 +134,7 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
                 outcome = .enqueuedDroppingOldest
             }
         }
-        receiver?.wakeIfParked()
+        if wakesReceiver { receiver?.wakeIfParked() }
         return outcome
     }
 
@@ -114,43 +151,62 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
 
     /// Takes the oldest message without a handler (consumer thread only); for
     /// channels read by a loop of their own rather than an executor.
-    @inlinable
+    @inlinable @inline(__always)
     public func receive() -> Message? {
         if let spsc { return spsc.pop() }
+        if let mpsc { return mpsc.pop() }
         return mpmc?.pop()
     }
 
+    /// Whether `receive` would return a message now (exact on the consumer thread,
+    /// which it answers from the head slot alone, without reading the producers' index).
+    @inlinable @inline(__always)
+    public var hasNext: Bool {
+        if let spsc { return spsc.hasNext }
+        if let mpsc { return mpsc.hasNext }
+        return mpmc?.hasNext ?? false
+    }
+
     /// Messages queued now.
-    public var depth: Int { spsc?.count ?? mpmc?.count ?? 0 }
+    public var depth: Int { spsc?.count ?? mpsc?.count ?? mpmc?.count ?? 0 }
 
     // MARK: Drainable
 
-    public func drain(budget: Int, now: UInt64) -> Int {
-        guard let handler else { return 0 }
-        let queued = depth
-        if queued == 0 { return 0 }
-        if queued > highWater.load(ordering: .relaxed) { highWater.store(queued, ordering: .relaxed) }
+    /// Delivers up to `budget` messages to the handler. The high-water mark is the
+    /// largest backlog a drain found: the messages it delivered, plus the depth left
+    /// behind when it stopped before the ring was empty (so the common "drained it
+    /// all" case never reads the producers' index).
+    public func drain(budget: Int) -> Int {
+        guard hasNext, let handler else { return 0 }
         var count = 0
-        while count < budget, let message = receive() {
+        var emptied = false
+        while count < budget {
+            guard let message = receive() else {
+                emptied = true
+                break
+            }
             count += 1
             if !handler(message) { break }
         }
-        localDelivered &+= count
-        delivered.store(localDelivered, ordering: .releasing)
+        // Producers may refill during the batch; a backlog never exceeds the capacity.
+        let backlog = Int64(emptied ? count : min(count + depth, configuration.capacity))
+        if backlog > qa_load_relaxed(receiverWords + 1) { qa_store_relaxed(receiverWords + 1, backlog) }
+        qa_store_release(receiverWords, qa_load_relaxed(receiverWords) &+ Int64(count))
         return count
     }
 
-    public func pendingWork(now: UInt64) -> PendingWork { depth > 0 ? .ready : .none }
+    public func pendingWork(now: UInt64) -> PendingWork { hasNext || depth > 0 ? .ready : .none }
 
     /// A consistent-enough snapshot of the counters.
     public var stats: ChannelStats {
         let queued = depth
         let dropped = droppedOldest.load(ordering: .relaxed)
-        let enqueued = Int(spsc?.tailPosition ?? mpmc?.tailPosition ?? 0)
+        let tail = spsc?.words ?? mpsc?.words ?? mpmc?.words
+        let enqueued = tail.map { Int(qa_load_acquire($0 + 16)) } ?? 0
         return ChannelStats(
             name: configuration.name, capacity: configuration.capacity, depth: queued,
-            highWater: max(highWater.load(ordering: .relaxed), queued),
-            enqueued: enqueued, delivered: delivered.load(ordering: .acquiring),
+            highWater: max(Int(qa_load_relaxed(receiverWords + 1)), queued),
+            enqueued: enqueued, delivered: Int(qa_load_acquire(receiverWords)),
             droppedOldest: dropped, droppedNewest: droppedNewest.load(ordering: .relaxed),
             rejected: rejected.load(ordering: .relaxed), conflated: 0)
     }

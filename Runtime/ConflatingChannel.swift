@@ -98,16 +98,17 @@ public final class ConflatingChannel<Message: Sendable>: Drainable, @unchecked S
 
     public var depth: Int { keys.count }
 
-    public func drain(budget: Int, now: UInt64) -> Int {
-        guard let handler else { return 0 }
-        let queued = depth
-        if queued == 0 { return 0 }
-        if queued > highWater.load(ordering: .relaxed) { highWater.store(queued, ordering: .relaxed) }
+    /// Delivers up to `budget` pending keys; the high-water mark is the largest
+    /// backlog a drain found (as for `Channel`).
+    public func drain(budget: Int) -> Int {
+        guard keys.hasNext, let handler else { return 0 }
         var count = 0
         while count < budget, let (key, message) = receive() {
             handler(key, message)
             count += 1
         }
+        let backlog = count < budget ? count : min(count + depth, keyCount)
+        if backlog > highWater.load(ordering: .relaxed) { highWater.store(backlog, ordering: .relaxed) }
         localDelivered &+= count
         delivered.store(localDelivered, ordering: .releasing)
         return count

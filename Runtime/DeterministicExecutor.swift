@@ -70,8 +70,7 @@ public final class DeterministicExecutor: ActorExecutor, @unchecked Sendable {
             }
             work += batch.count
             let drainables = registry.withLock { $0 }
-            let now = clock.now()
-            for drainable in drainables { work += drainable.drain(budget: batchSize, now: now) }
+            for drainable in drainables { work += drainable.drain(budget: batchSize) }
             total += work
             if work == 0 { return total }
         }

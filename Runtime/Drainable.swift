@@ -2,8 +2,10 @@
 /// actor. The executor calls `drain` only from its own thread.
 public protocol Drainable: AnyObject, Sendable {
     /// Delivers up to `budget` pending messages; returns how many were handled.
-    /// Called on the owning executor's thread only.
-    func drain(budget: Int, now: UInt64) -> Int
+    /// Called on the owning executor's thread only, on every pass of its loop, so
+    /// an empty drain must be cheap: it reads no clock (a drainable that needs the
+    /// time, for a backoff say, reads its executor's clock itself).
+    func drain(budget: Int) -> Int
     /// Whether there is work now, later (a backoff deadline, in clock ns), or none.
     /// Called by the owning executor before it parks.
     func pendingWork(now: UInt64) -> PendingWork

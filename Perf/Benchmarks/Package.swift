@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // One executable target per suite under Benchmarks/ (the pipeline suite,
+        // Benchmarks/PipelineBenchmarks, is added next to this one by its owner,
+        // with the root products it needs).
         .executableTarget(
             name: "RuntimeBenchmarks",
             dependencies: [

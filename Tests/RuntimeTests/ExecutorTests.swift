@@ -79,8 +79,11 @@ import Hardware
         let recorder = Recorder(executor: executor, producers: producers)
         let channel = try Channel<SequencedMessage>(.init(name: "order", capacity: 10_000, overflow: .reject))
         let delivered = Atomic<Int>(0)
+        // Delivered through an ExecutorThreadCall: its thread check must accept the
+        // pinned thread and DeterministicExecutor.run(), and keep the order.
+        let receive = ExecutorThreadCall<Recorder, SequencedMessage, Void, Never> { recorder, message in recorder.receive(message) }
         channel.bind(to: executor) { message in
-            recorder.assumeIsolated { $0.receive(message) }
+            receive(recorder, message)
             delivered.add(1, ordering: .relaxed)
         }
         let rejected = Atomic<Int>(0)
