@@ -3,7 +3,7 @@
 # build, run.
 
 SWIFT        ?= swift
-PACKAGES     := libnuma-dev libhiredis-dev redis-server
+PACKAGES     := libnuma-dev libhiredis-dev redis-server openssl curl
 RELEASE_BIN  := .build/release/quantum-agent
 RUN_ARGS     ?= run
 

@@ -255,5 +255,10 @@ public struct ActorRef<A: SupervisedActor>: Sendable {
     @discardableResult
     public func send(_ message: A.Message) -> SendOutcome { cell.channel.send(message) }
 
+    /// Sends without waking the actor's executor if it is parked (see `Channel.sendWithoutWaking`).
+    @inlinable
+    @discardableResult
+    public func sendWithoutWaking(_ message: A.Message) -> SendOutcome { cell.channel.sendWithoutWaking(message) }
+
     public func stats() -> ActorStats { cell.stats() }
 }

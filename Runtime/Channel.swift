@@ -99,6 +99,21 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
     @inlinable
     @discardableResult
     public func send(_ message: Message) -> SendOutcome {
+        let outcome = enqueue(message)
+        if wakesReceiver, outcome == .enqueued || outcome == .enqueuedDroppingOldest { receiver?.wakeIfParked() }
+        return outcome
+    }
+
+    /// Sends a message without waking a parked receiver: for high-rate, latency-tolerant
+    /// producers (sampled monitoring taps) that must not pay a wake-up syscall per message.
+    /// The caller wakes the receiver now and then with a plain `send` (e.g. every N messages);
+    /// a receiver that spins or is already awake drains it as usual.
+    @inlinable
+    @discardableResult
+    public func sendWithoutWaking(_ message: Message) -> SendOutcome { enqueue(message) }
+
+    @inlinable
+    func enqueue(_ message: Message) -> SendOutcome {
         if closedFlag.load(ordering: .relaxed) { return .closed }
         var outcome = SendOutcome.enqueued
         if let spsc {
@@ -134,7 +149,6 @@ public final class Channel<Message: Sendable>: Drainable, @unchecked Sendable {
                 outcome = .enqueuedDroppingOldest
             }
         }
-        if wakesReceiver { receiver?.wakeIfParked() }
         return outcome
     }
 

@@ -22,18 +22,21 @@ struct EventRing: Sendable {
         precondition(count < storage.count, "EventRing overflow: more pending events than open-order slots")
         var due = due
         if count > 0 {
-            let last = storage[(head + count - 1) % storage.count].due
+            let last = storage[wrap(head + count - 1)].due
             if due < last { due = last }
         }
-        storage[(head + count) % storage.count] = Event(slot: slot, due: due)
+        storage[wrap(head + count)] = Event(slot: slot, due: due)
         count += 1
     }
 
     /// Removes the oldest event; only call when `count > 0`.
     mutating func pop() -> Event {
         let event = storage[head]
-        head = (head + 1) % storage.count
+        head = wrap(head + 1)
         count -= 1
         return event
     }
+
+    /// `i % capacity` for i < 2·capacity, without a division.
+    @inline(__always) private func wrap(_ i: Int) -> Int { i >= storage.count ? i - storage.count : i }
 }

@@ -68,7 +68,7 @@ public struct PaperVenue: OrderVenue, Sendable {
     private var slots: [Slot]
     private var free: [Int32]
     private var freeCount: Int
-    private var index: [UInt64: Int32]
+    private var index: OrderIndex
     private var acks: EventRing
     private var fills: EventRing
     private var marks: [Double]
@@ -91,8 +91,7 @@ public struct PaperVenue: OrderVenue, Sendable {
         slots = [Slot](repeating: Slot(order: placeholder, cumulative: 0, status: .filled), count: configuration.capacity)
         free = (0..<Int32(configuration.capacity)).reversed()
         freeCount = configuration.capacity
-        index = [:]
-        index.reserveCapacity(configuration.capacity)
+        index = OrderIndex(capacity: configuration.capacity)
         acks = EventRing(capacity: configuration.capacity)
         fills = EventRing(capacity: configuration.capacity)
         marks = [Double](repeating: 0, count: configuration.symbols)
@@ -115,13 +114,13 @@ public struct PaperVenue: OrderVenue, Sendable {
 
     public mutating func submit(_ order: OrderRequest, now: UInt64) -> ExecutionReport {
         let valid = order.quantity.isFinite && order.quantity > 0 && order.limitPrice.isFinite && order.limitPrice > 0
-            && Int(order.symbol) >= 0 && Int(order.symbol) < marks.count && index[order.id] == nil
+            && Int(order.symbol) >= 0 && Int(order.symbol) < marks.count && index.find(order.id) == nil
         guard valid else { return reject(order, reason: .invalidOrder, now: now) }
         guard freeCount > 0 else { return reject(order, reason: .venueReject, now: now) }
         freeCount -= 1
         let slot = free[freeCount]
         slots[Int(slot)] = Slot(order: order, cumulative: 0, status: .new)
-        index[order.id] = slot
+        index.insert(order.id, slot: slot)
         acks.push(slot: slot, due: now &+ configuration.ackLatencyNanos)
         accepted += 1
         return ExecutionReport(orderID: order.id, symbol: order.symbol, side: order.side, status: .new,
@@ -129,7 +128,7 @@ public struct PaperVenue: OrderVenue, Sendable {
     }
 
     public mutating func cancel(orderID: UInt64, now: UInt64) -> ExecutionReport? {
-        guard let slot = index.removeValue(forKey: orderID) else { return nil }
+        guard let slot = index.remove(orderID) else { return nil }
         slots[Int(slot)].status = .cancelled  // the slot is freed when its pending event pops
         cancelled += 1
         let s = slots[Int(slot)]
@@ -224,7 +223,7 @@ public struct PaperVenue: OrderVenue, Sendable {
 
     /// Terminal: forget the id and free the slot (its event has just popped).
     private mutating func finish(_ slot: Int32, orderID: UInt64) {
-        index.removeValue(forKey: orderID)
+        _ = index.remove(orderID)
         release(slot)
     }
 

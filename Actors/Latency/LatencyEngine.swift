@@ -3,18 +3,20 @@ import Protocols
 import Runtime
 
 /// The latency engine: a thin `SupervisedActor` shell over `PipelineCore`, placed
-/// as a critical actor on a pinned executor. Ticks arrive through its channel
-/// (drained in batches, no Task per tick); regime signals and model copies arrive
-/// as messages from the regime and learning actors; control messages pause, resume
-/// and halt trading.
+/// as a critical actor on a pinned executor. Ticks arrive through its `TickMailbox`
+/// (drained in batches, no Task per tick, conflated per symbol above a watermark);
+/// regime signals and compiled model copies arrive as messages on its channel from
+/// the regime and learning actors, and control messages pause, resume and halt
+/// trading — that channel carries no ticks, so load shedding never drops them.
 public actor LatencyEngine: SupervisedActor {
     /// What the engine receives.
     public enum Message: Sendable {
+        /// A tick through the control channel (tests and replay; live ticks use `ticks`).
         case tick(Tick)
         /// Latest regime of a symbol (state −1 = uncertain).
         case regime(symbol: Int32, state: Int8, confidence: Double)
-        /// A new model copy from the learner.
-        case model(ModelManager)
+        /// A new model from the learner, compiled for inference.
+        case model(InferenceModel)
         case control(Control)
     }
 
@@ -48,44 +50,74 @@ public actor LatencyEngine: SupervisedActor {
     nonisolated public let executor: any ActorExecutor
     nonisolated public var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     nonisolated public let metrics: PipelineMetrics
-    private var core: PipelineCore
-
-    public init(executor: any ActorExecutor, core: PipelineCore) {
-        self.executor = executor
-        self.core = core
-        self.metrics = core.metrics
+    /// The market-data inbox (nil when ticks come through `Message.tick` only).
+    nonisolated public let ticks: TickMailbox?
+    private let cell: CoreCell
+    /// The core, in place (reads and mutations go through the cell's pointer, never a copy).
+    private var core: PipelineCore {
+        _read { yield cell.pointer.pointee }
+        _modify { yield &cell.pointer.pointee }
     }
 
-    public func receive(_ message: Message) {
+    /// - Parameters:
+    ///   - ticks: bound here to the engine's executor; its ticks run through the core.
+    ///   - control: the engine's own mailbox (the channel it is spawned with). When given,
+    ///     the tick handler applies whatever is waiting there (regime signals, models,
+    ///     controls) before each tick, in order, straight from the ring: a regime signal
+    ///     per tick would otherwise cost a separate pass of the executor's loop and a
+    ///     supervised delivery each. The actor cell still delivers what arrives between ticks.
+    public init(executor: any ActorExecutor, core: PipelineCore, ticks: TickMailbox? = nil,
+                control: Channel<Message>? = nil) {
+        self.executor = executor
+        let cell = CoreCell(core)
+        self.cell = cell
+        self.metrics = core.metrics
+        self.ticks = ticks
+        // The handler runs on the executor's thread, like every isolated method, so it
+        // may use the core directly: no `assumeIsolated` check and no actor reference
+        // per tick (the fast path the per-tick budget asks for).
+        let clock = executor.clock
+        ticks?.bind(to: executor) { tick in
+            if let control {
+                while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
+            }
+            cell.pointer.pointee.process(tick, clock: clock)
+        }
+    }
+
+    /// Applies one message to the core (on the engine's executor thread).
+    private static func handle(_ message: Message, core: UnsafeMutablePointer<PipelineCore>, clock: any NanoClock) {
         switch message {
         case .tick(let tick):
-            core.process(tick, clock: executor.clock)
+            core.pointee.process(tick, clock: clock)
         case .regime(let symbol, let state, let confidence):
-            core.setRegime(symbol: symbol, state: state, confidence: confidence)
+            core.pointee.setRegime(symbol: symbol, state: state, confidence: confidence)
         case .model(let model):
-            core.setPredictor(model)
+            core.pointee.setPredictor(model)
         case .control(let control):
-            apply(control)
+            switch control {
+            case .pause: core.pointee.paused = true
+            case .resume:
+                core.pointee.paused = false
+                core.pointee.halted = false
+            case .halt: core.pointee.halted = true
+            case .resetKillSwitch: core.pointee.resetKillSwitch()
+            case .riskScale(let scale): core.pointee.setRiskScale(scale)
+            case .publish: core.pointee.metrics.publish()
+            }
         }
     }
 
-    private func apply(_ control: Control) {
-        switch control {
-        case .pause: core.paused = true
-        case .resume:
-            core.paused = false
-            core.halted = false
-        case .halt: core.halted = true
-        case .resetKillSwitch: core.resetKillSwitch()
-        case .riskScale(let scale): core.setRiskScale(scale)
-        case .publish: core.metrics.publish()
-        }
-    }
+    public func receive(_ message: Message) { Self.handle(message, core: cell.pointer, clock: executor.clock) }
 
-    /// The hot path has no state worth restoring from a snapshot except positions,
-    /// which live in the venue and book: a restart keeps them (the snapshot is the core).
-    public func snapshot() -> PipelineCore { core }
-    public func restore(from snapshot: PipelineCore) { core = snapshot }
+    /// What a restart restores: nothing. `receive` never throws, so the engine restarts
+    /// only when its supervisor asks, and then the live core — positions, open orders,
+    /// the venue's pending fills — is the truth; a copy taken earlier would forget
+    /// fills. (Copying the core would also cost the hot path: the next tick would
+    /// copy-on-write megabytes of venue slots.)
+    public struct Snapshot: Sendable, Equatable {}
+    public func snapshot() -> Snapshot { Snapshot() }
+    public func restore(from snapshot: Snapshot) {}
 
     /// Publishes metrics and returns a status summary.
     public func status() -> Status {
@@ -110,3 +142,30 @@ public actor LatencyEngine: SupervisedActor {
 }
 
 import Execution
+
+extension LatencyEngine {
+    /// Hands a tick to the engine's `TickMailbox` from any thread (conflating above its
+    /// watermark); `.rejected` when the engine was built without one (then send
+    /// `Message.tick` through its channel).
+    @discardableResult
+    nonisolated public func submit(_ tick: Tick) -> SendOutcome {
+        ticks?.send(tick) ?? .rejected
+    }
+}
+
+/// The engine's `PipelineCore` in stable memory, shared by the actor and its tick
+/// handler. `@unchecked Sendable`: the core is touched only on the engine executor's
+/// thread — by the actor's isolated methods and by the tick handler the executor calls.
+final class CoreCell: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<PipelineCore>
+
+    init(_ core: PipelineCore) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: core)
+    }
+
+    deinit {
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+    }
+}

@@ -36,7 +36,8 @@ public struct PipelineCore: Sendable {
     let outputs: PipelineOutputs
     var featureEngine: FeatureEngine
     var featureBuffer: [Double]
-    var predictor: ModelManager?
+    /// The learner's latest model, compiled for inference (see `InferenceModel`).
+    var predictor: InferenceModel?
     public private(set) var regimes: [Int8]
     public private(set) var confidences: [Double]
     public private(set) var lastProbability: [Double]
@@ -79,8 +80,14 @@ public struct PipelineCore: Sendable {
         pendingCount = Array(repeating: 0, count: n)
     }
 
-    /// Replaces the model that predicts (a copy published by the learner).
-    public mutating func setPredictor(_ model: ModelManager) { predictor = model }
+    /// Replaces the model that predicts (compiled and published by the learner).
+    public mutating func setPredictor(_ model: InferenceModel) { predictor = model }
+
+    /// Compiles the champion of `manager` and predicts with it from now on (tests, replay).
+    public mutating func setPredictor(_ manager: ModelManager) { predictor = InferenceModel(manager) }
+
+    /// The version of the model that predicts (−1 without one).
+    public var predictorVersion: Int { predictor?.version ?? -1 }
 
     /// The latest regime signal of a symbol (state −1 = uncertain).
     public mutating func setRegime(symbol: Int32, state: Int8, confidence: Double) {
@@ -116,9 +123,9 @@ public struct PipelineCore: Sendable {
         var probability = 0.5
         var version = 0
         if let predictor {
-            let prediction = predictor.predict(featureBuffer)
-            probability = prediction.probability.isFinite ? prediction.probability : 0.5
-            version = prediction.version
+            let p = featureBuffer.withUnsafeBufferPointer { predictor.predictProbability($0) }
+            probability = p.isFinite ? p : 0.5
+            version = predictor.version
         }
         lastProbability[symbol] = probability
         matureLabel(symbol: symbol, tick: tick, features: features, probability: probability, now: t2)
@@ -130,29 +137,46 @@ public struct PipelineCore: Sendable {
         let target = configuration.rule.target(probabilityUp: probability, regime: regime, confidence: confidences[symbol],
                                                current: expected)
         let delta = target - expected
-        let t4 = clock.now()
-        metrics.stage(.decision, t4 &- t3)
-
         venue.mark(symbol: tick.symbol, price: tick.price)
         book.mark(symbol: tick.symbol, price: tick.price)
-        if abs(delta) >= configuration.rule.minTradeSize {
-            nextDecisionID &+= 1
-            let decision = TradeDecision(
-                id: nextDecisionID, symbol: tick.symbol, regime: Int8(regime), probabilityUp: probability,
-                confidence: confidences[symbol], targetPosition: target, currentPosition: expected,
-                modelVersion: UInt32(clamping: version), ingressNanos: tick.ingressNanos, decidedNanos: t4)
-            outputs.journal(.decision(decision))
-            sendOrder(decision: decision, tick: tick, delta: delta, position: position, clock: clock, riskStart: t4)
+        guard abs(delta) >= configuration.rule.minTradeSize else {
+            let t4 = clock.now()
+            metrics.stage(.decision, t4 &- t3)
+            finish(tick, now: t4, clock: clock)
+            return
         }
-        drainVenue(now: clock.now())
+        nextDecisionID &+= 1
+        let t4 = clock.now()
+        let decision = TradeDecision(
+            id: nextDecisionID, symbol: tick.symbol, regime: Int8(regime), probabilityUp: probability,
+            confidence: confidences[symbol], targetPosition: target, currentPosition: expected,
+            modelVersion: UInt32(clamping: version), ingressNanos: tick.ingressNanos, decidedNanos: t4)
+        metrics.stage(.decision, t4 &- t3)
+        let t6 = sendOrder(decision: decision, tick: tick, delta: delta, position: position, clock: clock, riskStart: t4)
+        finish(tick, now: t6, clock: clock)
+    }
+
+    /// Applies the venue reports due at `now` (the last stage's stamp) and records the
+    /// tick's total latency.
+    @inline(__always)
+    private mutating func finish(_ tick: Tick, now: UInt64, clock: any NanoClock) {
+        drainVenue(now: now)
         let done = clock.now()
         let elapsed = done &- tick.ingressNanos
         if elapsed > configuration.targetLatencyNanos { metrics.deadlineMiss() }
         metrics.tickDone(elapsed)
     }
 
+    /// Risk-checks and submits one order; returns the clock reading after the last stage.
+    ///
+    /// Journalling is write-behind: the decision and the order are appended right after
+    /// the order reaches the venue (the journal is an in-memory queue drained by its
+    /// writer thread either way, so appending first would add two queue appends to the
+    /// end-to-end latency and make nothing more durable). Records keep their order:
+    /// decision, order (or rejection), then the venue's reports. A journal that cannot
+    /// write still stops the order: `journalHealthy` is checked before risk.
     private mutating func sendOrder(decision: TradeDecision, tick: Tick, delta: Double, position: Double,
-                                    clock: any NanoClock, riskStart: UInt64) {
+                                    clock: any NanoClock, riskStart: UInt64) -> UInt64 {
         nextOrderID &+= 1
         let side: Side = delta > 0 ? .buy : .sell
         let limit = side == .buy ? (tick.hasQuote ? tick.ask : tick.price) : (tick.hasQuote ? tick.bid : tick.price)
@@ -175,18 +199,21 @@ public struct PipelineCore: Sendable {
         metrics.stage(.risk, t5 &- riskStart)
         guard reason == .none else {
             metrics.rejected()
+            outputs.journal(.decision(decision))
             outputs.journal(.execution(ExecutionReport(
                 orderID: order.id, symbol: order.symbol, side: side, status: .rejected, cumulativeQuantity: 0,
                 leavesQuantity: 0, reason: reason, timeNanos: t5)))
-            return
+            return t5
         }
-        outputs.journal(.order(order))
         let report = venue.submit(order, now: t5)
         let t6 = clock.now()
         metrics.stage(.execution, t6 &- t5)
         metrics.order(endToEnd: t6 &- tick.ingressNanos)
+        outputs.journal(.decision(decision))
+        outputs.journal(.order(order))
         if report.status != .rejected { openQuantity[Int(tick.symbol)] += order.signedQuantity }
         apply(report)
+        return t6
     }
 
     private mutating func drainVenue(now: UInt64) {

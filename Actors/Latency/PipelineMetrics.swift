@@ -25,11 +25,20 @@ public enum PipelineStage: Int, CaseIterable, Sendable, Codable, CustomStringCon
     }
 }
 
-/// Latency histograms and counters of the pipeline. Recorded on the engine's
-/// thread into local histograms (no lock, no allocation) and published to a
-/// shared copy every `publishEvery` ticks, which any thread can snapshot.
+/// Latency histograms and counters of the pipeline.
+///
+/// The engine's thread records into one of two sets of local histograms and
+/// counters (raw memory: no lock, no allocation, no exclusivity check). Publishing
+/// is a flip: the engine hands the set it filled to readers and goes on in the
+/// other one, which costs two atomics — merging ~2 MB of HdrHistogram buckets into
+/// the shared copy and clearing them happens on the reading thread (`snapshot`),
+/// never on the hot path. If the previous set has not been collected yet, the
+/// automatic flip (every `publishEvery` ticks) is skipped and the engine keeps
+/// recording where it is; nothing is lost.
 public final class PipelineMetrics: @unchecked Sendable {
-    // @unchecked: `local*` fields are touched only by the engine's thread; `shared` is a Mutex.
+    // @unchecked: the active set and `engine` are touched only by the engine's thread;
+    // the set handed over (`full`) only by readers holding `shared`'s lock until they
+    // hand it back; the hand-over is a release/acquire on `full`. `conflated` is atomic.
 
     /// A snapshot for status lines, `/metrics` and `perf e2e`.
     public struct Snapshot: Sendable, Codable, Equatable {
@@ -43,6 +52,9 @@ public final class PipelineMetrics: @unchecked Sendable {
         public var rejectedByRisk: UInt64
         public var fills: UInt64
         public var deadlineMisses: UInt64
+        /// Ticks replaced by a newer tick of the same symbol while the engine's queue
+        /// was above its watermark (load shedding).
+        public var conflated: UInt64
     }
 
     private struct Shared {
@@ -56,71 +68,134 @@ public final class PipelineMetrics: @unchecked Sendable {
         var misses: UInt64 = 0
     }
 
+    /// Histograms per set: the stages, then end-to-end, then tick.
+    private static let histogramCount = PipelineStage.allCases.count + 2
+    private static let endToEndSlot = PipelineStage.allCases.count
+    private static let tickSlot = PipelineStage.allCases.count + 1
+    /// Counters per set: ticks, orders, rejected, fills, deadline misses.
+    private static let counterCount = 5
+
+    /// Engine-thread state: the active set, and ticks since the last flip.
+    private struct EngineState {
+        var active: Int
+        var sincePublish: Int
+    }
+
     private let shared = Mutex(Shared())
-    private var localEndToEnd = Histogram<UInt64>.latencyNanos()
-    private var localTick = Histogram<UInt64>.latencyNanos()
-    private var localStages = PipelineStage.allCases.map { _ in Histogram<UInt64>.latencyNanos() }
-    private var localTicks: UInt64 = 0
-    private var localOrders: UInt64 = 0
-    private var localRejected: UInt64 = 0
-    private var localFills: UInt64 = 0
-    private var localMisses: UInt64 = 0
-    private var sincePublish = 0
+    private let histograms: UnsafeMutablePointer<Histogram<UInt64>>
+    private let counters: UnsafeMutablePointer<UInt64>
+    private let engine: UnsafeMutablePointer<EngineState>
+    /// The set waiting to be merged by a reader, or −1.
+    private let full = Atomic<Int>(-1)
+    private let conflatedCount = Atomic<UInt64>(0)
     public let publishEvery: Int
 
-    public init(publishEvery: Int = 4096) { self.publishEvery = max(1, publishEvery) }
+    public init(publishEvery: Int = 4096) {
+        self.publishEvery = max(1, publishEvery)
+        histograms = .allocate(capacity: 2 * Self.histogramCount)
+        for index in 0..<(2 * Self.histogramCount) { (histograms + index).initialize(to: .latencyNanos()) }
+        counters = .allocate(capacity: 2 * Self.counterCount)
+        counters.initialize(repeating: 0, count: 2 * Self.counterCount)
+        engine = .allocate(capacity: 1)
+        engine.initialize(to: EngineState(active: 0, sincePublish: 0))
+    }
+
+    deinit {
+        histograms.deinitialize(count: 2 * Self.histogramCount)
+        histograms.deallocate()
+        counters.deallocate()
+        engine.deallocate()
+    }
+
+    @inline(__always) private var activeHistograms: UnsafeMutablePointer<Histogram<UInt64>> {
+        histograms + engine.pointee.active * Self.histogramCount
+    }
+
+    @inline(__always) private var activeCounters: UnsafeMutablePointer<UInt64> {
+        counters + engine.pointee.active * Self.counterCount
+    }
 
     @inline(__always) func stage(_ stage: PipelineStage, _ nanos: UInt64) {
-        localStages[stage.rawValue].recordClamped(nanos)
+        activeHistograms[stage.rawValue].recordClamped(nanos)
     }
 
     @inline(__always) func order(endToEnd nanos: UInt64) {
-        localEndToEnd.recordClamped(nanos)
-        localOrders &+= 1
+        activeHistograms[Self.endToEndSlot].recordClamped(nanos)
+        activeCounters[1] &+= 1
     }
 
-    @inline(__always) func rejected() { localRejected &+= 1 }
-    @inline(__always) func fill() { localFills &+= 1 }
-    @inline(__always) func deadlineMiss() { localMisses &+= 1 }
+    @inline(__always) func rejected() { activeCounters[2] &+= 1 }
+    @inline(__always) func fill() { activeCounters[3] &+= 1 }
+    @inline(__always) func deadlineMiss() { activeCounters[4] &+= 1 }
+
+    /// Counts a tick shed by conflation (any thread: the producer's).
+    @inline(__always) func conflated() { conflatedCount.add(1, ordering: .relaxed) }
 
     @inline(__always) func tickDone(_ nanos: UInt64) {
-        localTick.recordClamped(nanos)
-        localTicks &+= 1
-        sincePublish += 1
-        if sincePublish >= publishEvery { publish() }
+        activeHistograms[Self.tickSlot].recordClamped(nanos)
+        activeCounters[0] &+= 1
+        engine.pointee.sincePublish += 1
+        if engine.pointee.sincePublish >= publishEvery {
+            engine.pointee.sincePublish = 0
+            _ = flip()
+        }
     }
 
-    /// Moves local counts to the shared copy (engine thread only).
+    /// Hands the active set to readers if the previous one was collected (engine thread).
+    @inline(__always) private func flip() -> Bool {
+        guard full.load(ordering: .acquiring) < 0 else { return false }
+        let filled = engine.pointee.active
+        engine.pointee.active = 1 - filled
+        full.store(filled, ordering: .releasing)
+        return true
+    }
+
+    /// Makes everything recorded so far visible to `snapshot` (engine thread only).
+    /// O(1) unless the previous hand-over was never collected, in which case it is
+    /// merged here first.
     public func publish() {
-        sincePublish = 0
-        shared.withLock { shared in
-            shared.endToEnd.add(localEndToEnd)
-            shared.tick.add(localTick)
-            for index in localStages.indices { shared.stages[index].add(localStages[index]) }
-            shared.ticks &+= localTicks
-            shared.orders &+= localOrders
-            shared.rejected &+= localRejected
-            shared.fills &+= localFills
-            shared.misses &+= localMisses
+        engine.pointee.sincePublish = 0
+        if !flip() {
+            collect()
+            _ = flip()
         }
-        localEndToEnd.reset()
-        localTick.reset()
-        for index in localStages.indices { localStages[index].reset() }
-        localTicks = 0
-        localOrders = 0
-        localRejected = 0
-        localFills = 0
-        localMisses = 0
+    }
+
+    /// Merges the handed-over set into the shared copy and clears it (reader side).
+    private func collect() {
+        shared.withLock { shared in
+            let set = full.load(ordering: .acquiring)
+            guard set >= 0 else { return }
+            let h = histograms + set * Self.histogramCount
+            let c = counters + set * Self.counterCount
+            for index in 0..<PipelineStage.allCases.count {
+                shared.stages[index].add(h[index])
+                h[index].reset()
+            }
+            shared.endToEnd.add(h[Self.endToEndSlot])
+            h[Self.endToEndSlot].reset()
+            shared.tick.add(h[Self.tickSlot])
+            h[Self.tickSlot].reset()
+            shared.ticks &+= c[0]
+            shared.orders &+= c[1]
+            shared.rejected &+= c[2]
+            shared.fills &+= c[3]
+            shared.misses &+= c[4]
+            for index in 0..<Self.counterCount { c[index] = 0 }
+            full.store(-1, ordering: .releasing)
+        }
     }
 
     /// Everything published so far.
     public func snapshot() -> Snapshot {
-        shared.withLock { shared in
+        collect()
+        let conflated = conflatedCount.load(ordering: .relaxed)
+        return shared.withLock { shared in
             Snapshot(
                 endToEnd: LatencySummary(shared.endToEnd), tick: LatencySummary(shared.tick),
                 stages: Dictionary(uniqueKeysWithValues: PipelineStage.allCases.map { ($0.description, LatencySummary(shared.stages[$0.rawValue])) }),
                 ticks: shared.ticks, orders: shared.orders, rejectedByRisk: shared.rejected, fills: shared.fills,
-                deadlineMisses: shared.misses)
+                deadlineMisses: shared.misses, conflated: conflated)
         }
     }
 }

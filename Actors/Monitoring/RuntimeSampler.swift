@@ -1,5 +1,6 @@
 // Collects a RuntimeSample: actor stats from the ActorSystem, RSS, memory limit, process CPU.
 
+import Alerts
 import Foundation
 import Runtime
 
@@ -22,18 +23,10 @@ public enum RuntimeSampler {
         return pages &* UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
     }
 
-    /// The cgroup v2 `memory.max` when set, else `MemTotal` from `/proc/meminfo`, bytes; 0 if unknown.
+    /// The smallest cgroup memory limit on this process's path (v2 `memory.max` or v1
+    /// `memory.limit_in_bytes`), else `MemTotal`, bytes; 0 if unknown (see `MemoryUsageProbe`).
     public static func memoryLimitBytes() -> UInt64 {
-        if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
-           let limit = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            return limit
-        }
-        guard let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") })
-        else { return 0 }
-        let parts = line.split(separator: " ")
-        guard parts.count >= 2, let kib = UInt64(parts[1]) else { return 0 }
-        return kib * 1024
+        (try? MemoryUsageProbe().read().limitBytes) ?? 0
     }
 
     /// User + system CPU time of the process, seconds.

@@ -8,8 +8,8 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Redis URL redis://[user[:password]@]host:port[/db] (default: $QUANTUM_AGENT_REDIS_URL, else redis://127.0.0.1:6379).")
     var redis: String?
 
-    @Option(help: "Redis key namespace of the cluster.")
-    var namespace: String = "qa"
+    @Option(help: "Redis key namespace of the cluster (modules.multi_agent.cluster of `run`).")
+    var namespace: String = "quantum-agent"
 
     /// The Redis configuration, or exit 2 naming the bad URL.
     func redisConfiguration() -> Protocols.RedisConfiguration {

@@ -32,7 +32,10 @@ struct AgentConfiguration: ConfigSection {
     /// Prefix of environment overrides.
     static let environmentPrefix = "QUANTUM_AGENT_"
     /// Variables with the prefix that are not overrides (the JWT key, the config file path, the inspector token).
-    static let reservedEnvironment: Set<String> = ["QUANTUM_AGENT_JWT_SECRET", "QUANTUM_AGENT_CONFIG", "QUANTUM_AGENT_TOKEN"]
+    static let reservedEnvironment: Set<String> = [
+        "QUANTUM_AGENT_JWT_SECRET", "QUANTUM_AGENT_CONFIG", "QUANTUM_AGENT_TOKEN", "QUANTUM_AGENT_REDIS_URL",
+        "QUANTUM_AGENT_CLUSTER_KEY", "QUANTUM_AGENT_CLUSTER_KEY_FILE", "QUANTUM_AGENT_OPERATOR",
+    ]
 
     /// The seed's "Alertes automatiques".
     static var seedAlerts: [AlertRuleSpec] {

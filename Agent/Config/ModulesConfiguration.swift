@@ -98,7 +98,9 @@ struct OnlineLearningConfiguration: ConfigSection {
 
 /// `modules.multi_agent`.
 struct MultiAgentConfiguration: ConfigSection {
-    var enabled = true
+    /// Off unless a config file (the seed's does) or `run --cluster` turns it on: the embedded
+    /// defaults run locally without Redis.
+    var enabled = false
     var redisHost = "localhost"
     var redisPort = 6379
     var heartbeatIntervalMs = 1000
@@ -115,7 +117,7 @@ struct MultiAgentConfiguration: ConfigSection {
 
     static var fields: [ConfigField<Self>] {
         [
-            .bool("enabled", \.enabled, doc: "Join a cluster over Redis (false: run standalone)."),
+            .bool("enabled", \.enabled, doc: "Join a cluster over Redis (default false: run standalone; `run --cluster` also turns it on)."),
             .string("redis_host", \.redisHost, nonEmpty: true, doc: "Redis host (used unless redis.url is set)."),
             .int("redis_port", \.redisPort, range: 1...65535, doc: "Redis port."),
             .int("heartbeat_interval", \.heartbeatIntervalMs, range: 10...600_000, doc: "Heartbeat period, ms."),

@@ -19,8 +19,17 @@ enum AgentLifecycle {
     static func run(services: [any Service], logger: Logger, deadlineSeconds: Int = 5,
                     signals: [UnixSignal] = [.sigterm, .sigint],
                     shutdown: @escaping @Sendable () async -> Void) async throws {
+        try await run(configurations: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                      logger: logger, deadlineSeconds: deadlineSeconds, signals: signals, shutdown: shutdown)
+    }
+
+    /// As `run(services:…)`, with each service's termination behaviour (a service that ends
+    /// with `.gracefullyShutdownGroup` stops the agent like a signal does).
+    static func run(configurations: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger,
+                    deadlineSeconds: Int = 5, signals: [UnixSignal] = [.sigterm, .sigint],
+                    shutdown: @escaping @Sendable () async -> Void) async throws {
         var configuration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            services: configurations
                 + [.init(service: ShutdownHook(logger: logger, action: shutdown),
                          successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger)

@@ -1,3 +1,5 @@
+import Alerts
+import Coordination
 import Execution
 import Foundation
 import Hardware
@@ -6,6 +8,7 @@ import Latency
 import Logging
 import Market
 import Learning
+import Monitoring
 import Protocols
 import Regime
 import Risk
@@ -23,6 +26,8 @@ final class AgentAssembly: @unchecked Sendable {
         static let regime = "regime"
         static let learning = "learning"
         static let monitoring = "monitoring"
+        static let alerts = "alerts"
+        static let coordination = "coordination"
     }
 
     let configuration: AgentConfiguration
@@ -34,13 +39,38 @@ final class AgentAssembly: @unchecked Sendable {
     let journal: Journal?
     let logger: Logger
     let startedAt = Date()
+    /// The modules around the engine (nil when disabled in config).
+    let modules: Modules
+
+    /// The actors and services around the engine.
+    struct Modules: Sendable {
+        var regime: ActorRef<RegimeDetector>?
+        var learner: ActorRef<PipelineLearner>?
+        var monitor: ActorRef<ModelMonitor>?
+        var alerts: ActorRef<AlertCenter>
+        /// The cluster member (nil in local mode).
+        var cluster: ClusterNode?
+        /// Sends the monitor its runtime sample and `.evaluate` every `metrics_interval` (nil when deterministic).
+        var ticker: MonitorTicker?
+        /// The learner's model name (`online-gd`, `ensemble`, …).
+        var modelName: String
+        var monitorTaps: MonitorTaps?
+        /// Rate-rule counters, memory, cluster state and the periodic risk report (nil when deterministic).
+        var operations: Task<Void, Never>?
+        /// The cluster-wide alert channel (cluster mode).
+        var redisAlerts: RedisAlertChannel?
+        /// Operator pause / halt, read before every order.
+        var operatorGate: OperatorGate
+    }
 
     /// Builds and starts everything except the feed (call `startFeed()`).
     /// - Parameters:
     ///   - source: the market source.
     ///   - deterministic: use deterministic executors (replay and tests).
+    ///   - cluster: join this cluster (nil: local mode); orders pass only while its trading gate is open.
     static func build(configuration: AgentConfiguration, source: any MarketSource, deterministic: Bool = false,
-                      clock: any NanoClock = MonotonicClock(), logger: Logger) async throws -> AgentAssembly {
+                      clock: any NanoClock = MonotonicClock(), cluster: CoordinationSettings? = nil,
+                      logger: Logger) async throws -> AgentAssembly {
         let latency = configuration.modules.ultraLatency
         let hardware = latency.enableHardwareOptimization
         let symbolNames = source.symbols.isEmpty ? configuration.feeds.symbols : source.symbols
@@ -48,7 +78,7 @@ final class AgentAssembly: @unchecked Sendable {
 
         let explicit = configuration.runtime.placement == .explicit ? configuration.runtime.cores : [:]
         let engineIdle: IdleStrategy = hardware ? .spin : configuration.runtime.idleStrategy
-        let requests: [CorePlan.Request] = [
+        var requests: [CorePlan.Request] = [
             .init(name: ActorName.engine, latencyClass: .critical, idleStrategy: engineIdle, cores: explicit[ActorName.engine]),
             .init(name: ActorName.regime, latencyClass: .normal, idleStrategy: configuration.runtime.idleStrategy,
                   cores: explicit[ActorName.regime]),
@@ -56,7 +86,12 @@ final class AgentAssembly: @unchecked Sendable {
                   cores: explicit[ActorName.learning]),
             .init(name: ActorName.monitoring, latencyClass: .background, idleStrategy: .park,
                   cores: explicit[ActorName.monitoring]),
+            .init(name: ActorName.alerts, latencyClass: .background, idleStrategy: .park, cores: explicit[ActorName.alerts]),
         ]
+        if cluster != nil {
+            requests.append(.init(name: ActorName.coordination, latencyClass: .background, idleStrategy: .park,
+                                  cores: explicit[ActorName.coordination]))
+        }
         let plan = try CorePlan.make(requests, topology: Topology.current(logger: logger))
         let system = try ActorSystem(
             plan: plan,
@@ -75,41 +110,112 @@ final class AgentAssembly: @unchecked Sendable {
 
         let journalRef = journal
         // The engine's mailbox exists before the modules that feed it back (regime, model copies).
+        // It carries no ticks (they have a conflating `TickMailbox`), so nothing is evicted from it.
         let engineMailbox = try Channel<LatencyEngine.Message>(ChannelConfiguration(
-            name: ActorName.engine, capacity: latency.maxQueueSize, overflow: .dropOldest, producers: .multiple))
-        let taps = try await Self.spawnModules(configuration: configuration, system: system, symbols: symbols,
-                                               engineMailbox: engineMailbox, logger: logger)
+            name: ActorName.engine, capacity: latency.maxQueueSize, overflow: .reject, producers: .multiple))
+        var redisAlerts: RedisAlertChannel?
+        if let cluster {
+            redisAlerts = RedisAlertChannel(configuration: try RedisAlertConfiguration(
+                redis: cluster.redis, channel: "\(cluster.namespace):alerts", stream: "\(cluster.namespace):alerts:history",
+                agent: cluster.agentID))
+        }
+        var extraChannels: [any AlertChannel] = []
+        if let journal { extraChannels.append(JournalAlertChannel(journal: journal)) }
+        if let redisAlerts { extraChannels.append(redisAlerts) }
+        let alerts = try await Self.spawnAlerts(configuration: configuration, system: system, extraChannels: extraChannels,
+                                                logger: logger)
+        var node: ClusterNode?
+        if let cluster {
+            node = try await ClusterNode.start(cluster, hooks: Self.clusterHooks(alerts: alerts, logger: logger), system: system,
+                                               actorName: ActorName.coordination)
+        }
+        let monitorBox = LateBound<ActorRef<ModelMonitor>>()
+        let journalForVersions = journal
+        let taps = try await Self.spawnModules(
+            configuration: configuration, system: system, symbols: symbols, engineMailbox: engineMailbox, logger: logger,
+            onVersion: { version in
+                if let baseline = version.metrics.recentAccuracy, baseline > 0, baseline <= 1 {
+                    monitorBox.value?.send(.deployed(ModelVersionSample(model: 0, version: "\(version.id)",
+                                                                        baselineAccuracy: baseline)))
+                }
+                _ = journalForVersions?.append(.modelSwap(
+                    id: "v\(version.id)", parent: version.parent.map { "v\($0)" } ?? "", reason: version.reason.rawValue,
+                    timeNanos: UInt64(max(0, version.time) * 1e9)))
+            })
         let regimeRef = taps.regime
         let learnerRef = taps.learner
+        let modelName = Self.modelName(configuration.modules.onlineLearning.modelTypes)
+        var monitorTaps: MonitorTaps?
+        if configuration.modules.modelMonitoring.enabled {
+            let monitor = try await Self.spawnMonitor(configuration: configuration, system: system, symbols: symbols,
+                                                      alerts: alerts, learner: learnerRef, modelName: modelName)
+            monitorTaps = MonitorTaps(monitor: monitor)
+            monitorBox.set(monitor)
+        }
         let names = symbols.names
+        let gate = node?.gate
+        let operatorGate = OperatorGate()
+        let monitoring = monitorTaps
         let outputs = PipelineOutputs(
             regimeTap: { symbol, value in
                 if let regimeRef, Int(symbol) < names.count {
                     regimeRef.send(.observation(symbol: names[Int(symbol)], value: value))
                 }
             },
-            learnTap: { sample in learnerRef?.send(.sample(sample)) },
-            journal: { record in _ = journalRef?.append(record) },
-            journalHealthy: { journalRef?.isHealthy ?? true })
+            learnTap: { sample in
+                learnerRef?.send(.sample(sample))
+                monitoring?.features(sample)
+            },
+            journal: { record in
+                _ = journalRef?.append(record)
+                if case .order(let order) = record { monitoring?.order(order) }
+            },
+            journalHealthy: { journalRef?.isHealthy ?? true },
+            tradingAllowed: { operatorGate.allowsOrders && (gate?.isTradingAllowed ?? true) },
+            predictionTap: { _, probability, label in monitoring?.prediction(probability: probability, label: label) })
         let core = try makeCore(configuration: configuration, symbols: symbols, outputs: outputs)
+        let engineTicks = try TickMailbox(.init(capacity: latency.maxQueueSize, symbols: symbols.count), metrics: core.metrics)
         let engine = try await system.spawn(
             ActorName.engine, channel: engineMailbox,
             supervision: SupervisionPolicy(snapshotInterval: 100_000)) { executor in
-                LatencyEngine(executor: executor, core: core)
+                LatencyEngine(executor: executor, core: core, ticks: engineTicks, control: engineMailbox)
             }
         let feed = FeedDriver(source: source, symbols: symbols, logger: logger)
+        var ticker: MonitorTicker?
+        if let monitorTaps, !deterministic {
+            let metrics = engine.actor.metrics
+            ticker = MonitorTicker(monitor: monitorTaps.monitor, system: system,
+                                   intervalMilliseconds: configuration.modules.modelMonitoring.metricsIntervalMs) {
+                let totals = metrics.snapshot()
+                return (totals.ticks, totals.orders)
+            }
+        }
+        var operations: Task<Void, Never>?
+        if !deterministic {
+            let limits = Self.riskLimits(configuration)
+            let report = RiskReportConfiguration(confidence: configuration.risk.varConfidence,
+                                                 methods: configuration.risk.varMethods.compactMap(VaRMethod.init(rawValue:)))
+            let riskMonitor = try RiskMonitor(symbols: symbols, initialEquity: configuration.risk.maxNotional,
+                                              configuration: .init(limits: limits, report: report))
+            operations = OperationsLoop(
+                system: system, engine: engine, alerts: alerts, monitor: monitorTaps?.monitor, cluster: node, feed: feed,
+                heartbeatIntervalMs: cluster?.protocolConfiguration.heartbeatIntervalMs ?? 1000,
+                metricsIntervalMs: configuration.modules.modelMonitoring.metricsIntervalMs,
+                riskIntervalMs: configuration.risk.varIntervalMs, riskLimits: limits, logger: logger
+            ).start(risk: riskMonitor)
+        }
+        let modules = Modules(regime: regimeRef, learner: learnerRef, monitor: monitorTaps?.monitor, alerts: alerts,
+                              cluster: node, ticker: ticker, modelName: modelName, monitorTaps: monitorTaps,
+                              operations: operations, redisAlerts: redisAlerts, operatorGate: operatorGate)
         return AgentAssembly(configuration: configuration, symbols: symbols, plan: plan, system: system, feed: feed,
-                             engine: engine, journal: journal, logger: logger)
+                             engine: engine, journal: journal, modules: modules, logger: logger)
     }
 
     /// The hot path's state: risk limits, paper venue, decision rule from config.
     static func makeCore(configuration: AgentConfiguration, symbols: SymbolTable, outputs: PipelineOutputs) throws -> PipelineCore {
         let latency = configuration.modules.ultraLatency
         let riskConfig = configuration.risk
-        let limits = RiskLimits(maxPosition: riskConfig.maxPosition, maxOrderSize: riskConfig.maxOrderSize,
-                                maxNotional: riskConfig.maxNotional, priceCollarBps: riskConfig.priceCollarBps,
-                                orderRateLimit: Double(riskConfig.orderRateLimit), maxDrawdown: riskConfig.maxDrawdown)
-        let risk = try PreTradeRisk(limits: limits)
+        let risk = try PreTradeRisk(limits: riskLimits(configuration))
         let venue = try PaperVenue(configuration: .init(seed: UInt64(max(0, configuration.feeds.seed)), symbols: symbols.count))
         let decision = configuration.decision
         let rule = DecisionRule(buyThreshold: decision.buyThreshold, sellThreshold: decision.sellThreshold,
@@ -120,9 +226,18 @@ final class AgentAssembly: @unchecked Sendable {
             risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs)
     }
 
+    /// The pre-trade limits of `risk:`.
+    static func riskLimits(_ configuration: AgentConfiguration) -> RiskLimits {
+        let risk = configuration.risk
+        return RiskLimits(maxPosition: risk.maxPosition, maxOrderSize: risk.maxOrderSize, maxNotional: risk.maxNotional,
+                          priceCollarBps: risk.priceCollarBps, orderRateLimit: Double(risk.orderRateLimit),
+                          maxDrawdown: risk.maxDrawdown)
+    }
+
     /// The regime detector and the learner, both feeding the engine's mailbox.
-    private static func spawnModules(configuration: AgentConfiguration, system: ActorSystem, symbols: SymbolTable,
-                                     engineMailbox: Channel<LatencyEngine.Message>, logger: Logger) async throws
+    static func spawnModules(configuration: AgentConfiguration, system: ActorSystem, symbols: SymbolTable,
+                             engineMailbox: Channel<LatencyEngine.Message>, logger: Logger,
+                             onVersion: @escaping @Sendable (ModelVersion) -> Void = { _ in }) async throws
         -> (regime: ActorRef<RegimeDetector>?, learner: ActorRef<PipelineLearner>?) {
         let queue = configuration.modules.ultraLatency.maxQueueSize
         var regime: ActorRef<RegimeDetector>?
@@ -152,11 +267,11 @@ final class AgentAssembly: @unchecked Sendable {
             let model = Self.modelName(learning.modelTypes)
             let manager = try LearnEvaluation(model: model, parameters: [], seed: max(0, configuration.feeds.seed))
                 .makeManager(dimension: FeatureVector.count)
-            engineMailbox.send(.model(manager))
+            engineMailbox.send(.model(InferenceModel(manager)))
             learner = try await system.spawn(
                 ActorName.learning,
                 mailbox: ChannelConfiguration(name: ActorName.learning, capacity: queue, overflow: .dropOldest)) { executor in
-                    PipelineLearner(executor: executor, manager: manager, logger: logger) { model in
+                    PipelineLearner(executor: executor, manager: manager, logger: logger, onVersion: onVersion) { model in
                         engineMailbox.send(.model(model))
                     }
                 }
@@ -172,7 +287,7 @@ final class AgentAssembly: @unchecked Sendable {
     }
 
     private init(configuration: AgentConfiguration, symbols: SymbolTable, plan: CorePlan, system: ActorSystem,
-                 feed: FeedDriver, engine: ActorRef<LatencyEngine>, journal: Journal?, logger: Logger) {
+                 feed: FeedDriver, engine: ActorRef<LatencyEngine>, journal: Journal?, modules: Modules, logger: Logger) {
         self.configuration = configuration
         self.symbols = symbols
         self.plan = plan
@@ -180,27 +295,49 @@ final class AgentAssembly: @unchecked Sendable {
         self.feed = feed
         self.engine = engine
         self.journal = journal
+        self.modules = modules
         self.logger = logger
     }
 
     /// Starts the feed thread; ticks go to the engine's channel.
     func startFeed() {
         let engine = self.engine
-        feed.start { tick in engine.send(.tick(tick)).isAccepted }
+        if let taps = modules.monitorTaps {
+            feed.start { tick in
+                let accepted = engine.actor.submit(tick).isAccepted
+                taps.tick(tick)  // after the engine has the tick: the tap is not on its latency path
+                return accepted
+            }
+        } else {
+            feed.start { tick in engine.actor.submit(tick).isAccepted }
+        }
     }
 
     /// Stops the feed, drains the mailboxes and flushes the journal; the actors keep
     /// running (so their state can still be read) until `stop()`.
     /// - Returns: problems met on the way (empty when clean).
-    func quiesce(timeoutSeconds: Double = 4) async -> [String] {
+    /// The whole sequence stays within `timeoutSeconds` plus the Redis steps (each bounded), so
+    /// `run` exits within the 5 s a SIGTERM allows.
+    func quiesce(timeoutSeconds: Double = 3) async -> [String] {
         var problems: [String] = []
-        if !feed.stop(timeoutSeconds: 1) { problems.append("feed thread did not stop within 1 s") }
-        if !system.drain(timeoutNanos: UInt64(timeoutSeconds * 0.5 * 1e9)) { problems.append("mailboxes not drained in time") }
+        if !feed.stop(timeoutSeconds: 0.5) { problems.append("feed thread did not stop within 0.5 s") }
+        modules.ticker?.stop()
+        if let operations = modules.operations {
+            operations.cancel()
+            await operations.value  // it may be awaiting an actor: let it finish before the actors stop
+        }
+        let ticksDrained = engine.actor.ticks?.waitUntilEmpty(timeoutNanos: UInt64(timeoutSeconds * 0.25 * 1e9)) ?? true
+        if !system.drain(timeoutNanos: UInt64(timeoutSeconds * 0.5 * 1e9)) || !ticksDrained {
+            problems.append("mailboxes not drained in time")
+        }
         engine.send(.control(.publish))
-        _ = system.drain(timeoutNanos: 500_000_000)
+        _ = system.drain(timeoutNanos: 300_000_000)
         if let journal {
             do { try journal.close() } catch { problems.append("journal: \(error)") }
         }
+        modules.redisAlerts?.close(drainSeconds: 0.5)
+        // Leaving needs Redis; a self-halted agent cannot reach it (its key expires by itself).
+        if let cluster = modules.cluster { await cluster.stop(leave: !cluster.gate.isSelfHalted) }
         return problems
     }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Hardware
+import Journal
 import Latency
 import Logging
 import Market
@@ -8,7 +10,12 @@ import Runtime
 
 /// `quantum-agent perf e2e`: drives the full pipeline at a fixed tick rate and
 /// reports end-to-end latency (ingress stamp → order handed to the venue), the
-/// per-stage breakdown, ticks/s and orders/s, and drops.
+/// per-stage breakdown, ticks/s and orders/s, drops and conflated ticks.
+///
+/// `pinned` is the agent as `run` builds it. `default` is the same pipeline — same
+/// configuration, same live regime and learning actors publishing to the engine,
+/// same journal — with only the engine moved: a default actor on Swift's global
+/// executor fed through an AsyncStream, so `both` compares the executors like for like.
 struct PerfE2ECommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
@@ -27,6 +34,9 @@ struct PerfE2ECommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
+    @Option(help: "Write an SVG chart of the latency percentiles of each run to this file.")
+    var plot: String?
+
     func validate() throws {
         guard seconds.isFinite, seconds >= 0.5, seconds <= 600 else {
             throw ValidationError("--seconds \(seconds) is out of range: expected 0.5...600")
@@ -37,6 +47,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
         guard ["pinned", "default", "both"].contains(executor) else {
             throw ValidationError("--executor '\(executor)' is invalid: expected pinned, default or both")
         }
+        if let plot, plot.isEmpty { throw ValidationError("--plot needs a file name, e.g. --plot e2e.svg") }
     }
 
     func run() async throws {
@@ -45,10 +56,22 @@ struct PerfE2ECommand: AsyncParsableCommand {
         var runs: [E2ERun] = []
         if executor == "pinned" || executor == "both" { runs.append(try await runPinned(rate: ratePerSecond)) }
         if executor == "default" || executor == "both" { runs.append(try await runDefault(rate: ratePerSecond)) }
+        if let plot { try Self.writePlot(runs, to: plot) }
         if json {
             EvalExit.printJSON(E2EReport(runs: runs))
         } else {
             for run in runs { print(run.text) }
+            if let plot { print("plot: \(plot)") }
+        }
+    }
+
+    /// Writes the percentile chart of `runs`.
+    /// - Throws: `ValidationError` naming the file when it cannot be written.
+    static func writePlot(_ runs: [E2ERun], to path: String) throws {
+        do {
+            try E2ERun.chart(runs).svg.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("--plot \(path): cannot write the chart: \(error.localizedDescription)")
         }
     }
 
@@ -63,10 +86,16 @@ struct PerfE2ECommand: AsyncParsableCommand {
                                   ratePerSecond: rate))
     }
 
+    private static func scratchDirectory(_ name: String) -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qa-e2e-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     /// The agent as `run` builds it: every module live, the engine on its pinned executor.
     private func runPinned(rate: Double?) async throws -> E2ERun {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qa-e2e-\(getpid())")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = Self.scratchDirectory("pinned")
         defer { try? FileManager.default.removeItem(at: directory) }
         let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
         let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
@@ -78,19 +107,57 @@ struct PerfE2ECommand: AsyncParsableCommand {
         let metrics = agent.engine.actor.metrics.snapshot()
         let stats = agent.system.stats()
         agent.stop()
-        let dropped = stats.reduce(0) { $0 + $1.mailbox.dropped } + agent.feed.stats.sinkRefused
-        return E2ERun(executor: "pinned", rate: rate, seconds: seconds, metrics: metrics, dropped: dropped)
+        let engine = stats.filter { $0.name == AgentAssembly.ActorName.engine }
+        let modules = stats.filter { $0.name != AgentAssembly.ActorName.engine }
+        let dropped = engine.reduce(0) { $0 + $1.mailbox.dropped + $1.mailbox.rejected } + agent.feed.stats.sinkRefused
+        return E2ERun(executor: "pinned", rate: rate, seconds: seconds, metrics: metrics, dropped: dropped,
+                      moduleDropped: modules.reduce(0) { $0 + $1.mailbox.dropped }, offered: agent.feed.stats.accepted)
     }
 
-    /// The same hot path on Swift's default executor: ticks through an AsyncStream into a default actor.
+    /// The same pipeline with the engine on Swift's default executor: the regime and
+    /// learning actors run as in the agent (spawned by the same code, publishing
+    /// regimes and compiled models to the engine's control channel), the journal
+    /// records everything; ticks reach the default actor through an AsyncStream.
     private func runDefault(rate: Double?) async throws -> E2ERun {
-        let configuration = try configuration(journalPath: "")
+        let directory = Self.scratchDirectory("default")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
+        let logger = Logger(label: "perf-e2e")
         let market = try source(configuration, rate: rate)
-        let core = try AgentAssembly.makeCore(configuration: configuration, symbols: SymbolTable(configuration.feeds.symbols),
-                                              outputs: PipelineOutputs())
-        let engine = DefaultExecutorEngine(core: core)
-        let (stream, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(configuration.modules.ultraLatency.maxQueueSize))
-        let feed = FeedDriver(source: market, symbols: SymbolTable(configuration.feeds.symbols))
+        let symbols = SymbolTable(market.symbols.isEmpty ? configuration.feeds.symbols : market.symbols)
+        let latency = configuration.modules.ultraLatency
+        let hardware = latency.enableHardwareOptimization
+        let idle = configuration.runtime.idleStrategy
+        let plan = try CorePlan.make([
+            .init(name: AgentAssembly.ActorName.regime, latencyClass: .normal, idleStrategy: idle),
+            .init(name: AgentAssembly.ActorName.learning, latencyClass: .normal, idleStrategy: idle),
+        ], topology: Topology.current(logger: logger))
+        let system = try ActorSystem(plan: plan, configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware),
+                                     logger: logger)
+        let control = try Channel<LatencyEngine.Message>(ChannelConfiguration(
+            name: "default-engine", capacity: latency.maxQueueSize, overflow: .reject, producers: .multiple))
+        let taps = try await AgentAssembly.spawnModules(configuration: configuration, system: system, symbols: symbols,
+                                                        engineMailbox: control, logger: logger)
+        let journal = configuration.journal.enabled ? try Journal(
+            path: configuration.journal.path,
+            configuration: .init(synchronous: Journal.Synchronous(rawValue: configuration.journal.synchronous.rawValue) ?? .normal,
+                                 batchSize: configuration.journal.batchSize,
+                                 flushIntervalMs: configuration.journal.flushIntervalMs, symbols: symbols)) : nil
+        let names = symbols.names
+        let regimeRef = taps.regime, learnerRef = taps.learner
+        let outputs = PipelineOutputs(
+            regimeTap: { symbol, value in
+                if let regimeRef, Int(symbol) < names.count {
+                    regimeRef.send(.observation(symbol: names[Int(symbol)], value: value))
+                }
+            },
+            learnTap: { sample in learnerRef?.send(.sample(sample)) },
+            journal: { record in _ = journal?.append(record) },
+            journalHealthy: { journal?.isHealthy ?? true })
+        let core = try AgentAssembly.makeCore(configuration: configuration, symbols: symbols, outputs: outputs)
+        let engine = DefaultExecutorEngine(core: core, control: control)
+        let (stream, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(latency.maxQueueSize))
+        let feed = FeedDriver(source: market, symbols: symbols)
         let consumer = Task { await engine.consume(stream) }
         feed.start { tick in
             if case .enqueued = continuation.yield(tick) { return true }
@@ -101,18 +168,46 @@ struct PerfE2ECommand: AsyncParsableCommand {
         continuation.finish()
         await consumer.value
         let metrics = await engine.finish()
-        return E2ERun(executor: "default", rate: rate, seconds: seconds, metrics: metrics, dropped: feed.stats.sinkRefused)
+        _ = system.drain(timeoutNanos: 500_000_000)
+        let moduleDropped = system.stats().reduce(0) { $0 + $1.mailbox.dropped }
+        let dropped = feed.stats.sinkRefused + control.stats.dropped + control.stats.rejected
+        system.stop()
+        try? journal?.close()
+        return E2ERun(executor: "default", rate: rate, seconds: seconds, metrics: metrics, dropped: dropped,
+                      moduleDropped: moduleDropped, offered: feed.stats.accepted)
     }
 }
 
-/// The pipeline core on Swift's default executor (the comparison baseline).
+/// The pipeline core on Swift's default executor (the comparison baseline): before
+/// each tick it applies what the regime and learning actors sent (as the pinned
+/// engine does between ticks), then runs the tick.
 actor DefaultExecutorEngine {
     private var core: PipelineCore
+    private let control: Channel<LatencyEngine.Message>
     private let clock = MonotonicClock()
-    init(core: PipelineCore) { self.core = core }
+
+    init(core: PipelineCore, control: Channel<LatencyEngine.Message>) {
+        self.core = core
+        self.control = control
+    }
 
     func consume(_ stream: AsyncStream<Tick>) async {
-        for await tick in stream { core.process(tick, clock: clock) }
+        for await tick in stream {
+            applyControl()
+            core.process(tick, clock: clock)
+        }
+        applyControl()
+    }
+
+    private func applyControl() {
+        while let message = control.receive() {
+            switch message {
+            case .tick(let tick): core.process(tick, clock: clock)
+            case .regime(let symbol, let state, let confidence): core.setRegime(symbol: symbol, state: state, confidence: confidence)
+            case .model(let model): core.setPredictor(model)
+            case .control: break
+            }
+        }
     }
 
     func finish() -> PipelineMetrics.Snapshot {
@@ -125,9 +220,18 @@ actor DefaultExecutorEngine {
 struct E2ERun: Encodable {
     struct Percentiles: Encodable {
         var p50_ns: UInt64
+        var p90_ns: UInt64?
         var p99_ns: UInt64
         var p999_ns: UInt64?
         var max_ns: UInt64?
+
+        init(_ summary: LatencySummary, full: Bool) {
+            p50_ns = summary.p50
+            p99_ns = summary.p99
+            p90_ns = full ? summary.p90 : nil
+            p999_ns = full ? summary.p999 : nil
+            max_ns = full ? summary.max : nil
+        }
     }
 
     var executor: String
@@ -135,34 +239,58 @@ struct E2ERun: Encodable {
     var e2e: Percentiles
     var tick: Percentiles
     var stages: [String: Percentiles]
+    /// Ticks the engine processed per second.
     var ticks_per_s: Double
+    /// Ticks the feed handed to the engine per second (processed, conflated or dropped):
+    /// below `rate` when the feed thread itself could not keep the pace.
+    var offered_per_s: Double
     var orders_per_s: Double
     var orders: UInt64
     var deadline_misses: UInt64
+    /// Ticks (and engine control messages) lost: refused by the engine's inbox or evicted.
     var dropped: Int
+    /// Messages the regime, learning and monitoring actors' mailboxes shed (drop-oldest)
+    /// because those modules fell behind; the engine does not wait for them.
+    var module_dropped: Int
+    /// Ticks replaced by a newer tick of their symbol above the queue watermark.
+    var conflated: UInt64
 
-    init(executor: String, rate: Double?, seconds: Double, metrics: PipelineMetrics.Snapshot, dropped: Int) {
+    init(executor: String, rate: Double?, seconds: Double, metrics: PipelineMetrics.Snapshot, dropped: Int,
+         moduleDropped: Int = 0, offered: Int = 0) {
         self.executor = executor
         self.rate = rate.map { String(format: "%.0f", $0) } ?? "max"
-        e2e = Percentiles(p50_ns: metrics.endToEnd.p50, p99_ns: metrics.endToEnd.p99, p999_ns: metrics.endToEnd.p999, max_ns: metrics.endToEnd.max)
-        tick = Percentiles(p50_ns: metrics.tick.p50, p99_ns: metrics.tick.p99, p999_ns: metrics.tick.p999, max_ns: metrics.tick.max)
-        stages = metrics.stages.mapValues { Percentiles(p50_ns: $0.p50, p99_ns: $0.p99, p999_ns: nil, max_ns: nil) }
+        e2e = Percentiles(metrics.endToEnd, full: true)
+        tick = Percentiles(metrics.tick, full: true)
+        stages = metrics.stages.mapValues { Percentiles($0, full: false) }
         ticks_per_s = (Double(metrics.ticks) / seconds).rounded()
+        offered_per_s = (Double(offered) / seconds).rounded()
         orders_per_s = (Double(metrics.orders) / seconds).rounded()
         orders = metrics.orders
         deadline_misses = metrics.deadlineMisses
         self.dropped = dropped
+        module_dropped = moduleDropped
+        conflated = metrics.conflated
     }
 
     var text: String {
         func us(_ n: UInt64?) -> String { String(format: "%.1f", Double(n ?? 0) / 1000) }
-        var lines = ["\(executor) @ \(rate) ticks/s: ticks/s \(Int(ticks_per_s)), orders/s \(Int(orders_per_s)), dropped \(dropped)",
-                     "  e2e µs: p50 \(us(e2e.p50_ns)) p99 \(us(e2e.p99_ns)) p99.9 \(us(e2e.p999_ns)) max \(us(e2e.max_ns))",
+        var lines = ["\(executor) @ \(rate) ticks/s: offered/s \(Int(offered_per_s)), ticks/s \(Int(ticks_per_s)), orders/s \(Int(orders_per_s)), dropped \(dropped), conflated \(conflated), module drops \(module_dropped)",
+                     "  e2e µs: p50 \(us(e2e.p50_ns)) p90 \(us(e2e.p90_ns)) p99 \(us(e2e.p99_ns)) p99.9 \(us(e2e.p999_ns)) max \(us(e2e.max_ns))",
                      "  tick µs: p50 \(us(tick.p50_ns)) p99 \(us(tick.p99_ns)) p99.9 \(us(tick.p999_ns))"]
         for stage in PipelineStage.allCases {
             if let value = stages[stage.description] { lines.append("  \(stage): p50 \(value.p50_ns) ns, p99 \(value.p99_ns) ns") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The end-to-end percentiles of every run, one series per run.
+    static func chart(_ runs: [E2ERun]) -> LatencyChart {
+        let rates = Set(runs.map(\.rate))
+        let title = "perf e2e: end-to-end latency (ingress → order), " + (rates.count == 1 ? "\(rates.first ?? "") ticks/s" : "per run")
+        return LatencyChart(title: title, series: runs.map { run in
+            LatencyChart.Series(name: "\(run.executor) @ \(run.rate)",
+                                nanos: [run.e2e.p50_ns, run.e2e.p90_ns ?? 0, run.e2e.p99_ns, run.e2e.p999_ns ?? 0, run.e2e.max_ns ?? 0])
+        })
     }
 }
 

@@ -13,7 +13,8 @@ struct StatusLine {
     static let regimeNames = ["calm", "normal", "crisis"]
 
     mutating func render(metrics: PipelineMetrics.Snapshot, status: LatencyEngine.Status, feed: FeedDriver.Stats,
-                         openAlerts: Int) -> String {
+                         openAlerts: Int, clusterGate: (halted: Bool, selfHalted: Bool)? = nil,
+                         operatorMode: OperatorGate.Mode = .active) -> String {
         let now = Date()
         let elapsed = max(now.timeIntervalSince(lastTime), 1e-3)
         let rate = Double(metrics.ticks &- lastTicks) / elapsed
@@ -27,9 +28,11 @@ struct StatusLine {
         let position = status.positions.keys.sorted().map { "\($0):\(format(status.positions[$0] ?? 0, 0))" }.joined(separator: " ")
         let pnl = status.realisedPnL + status.unrealisedPnL
         var flags: [String] = []
-        if status.halted { flags.append("HALTED") }
-        if status.paused { flags.append("PAUSED") }
+        if status.halted || operatorMode == .halted { flags.append("HALTED") }
+        if status.paused || operatorMode == .paused { flags.append("PAUSED") }
         if status.killSwitch { flags.append("KILL-SWITCH") }
+        if clusterGate?.halted == true { flags.append("CLUSTER-HALT") }
+        if clusterGate?.selfHalted == true { flags.append("SELF-HALT") }
         let rejected = feed.rejectedTotal + feed.malformed
         return "ticks/s \(format(rate, 0))  e2e p50 \(micros(metrics.endToEnd.p50)) p99 \(micros(metrics.endToEnd.p99))"
             + "  orders \(metrics.orders)  regime \(regimes)  pos \(position)  pnl \(format(pnl, 2))"
@@ -40,9 +43,10 @@ struct StatusLine {
     /// Writes a line: in place on a terminal, as a new line otherwise.
     func emit(_ line: String) {
         if interactive {
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
+            try? FileHandle.standardOutput.write(contentsOf: Data("\r\u{1B}[K\(line)".utf8))
         } else {
-            print(line)
+            // Unbuffered: a pipe sees each line when it is made.
+            try? FileHandle.standardOutput.write(contentsOf: Data("\(line)\n".utf8))
         }
     }
 

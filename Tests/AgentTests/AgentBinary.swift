@@ -18,14 +18,41 @@ enum AgentBinary {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let url = root.appendingPathComponent(".build/debug/quantum-agent")
 
-    static func run(_ arguments: [String]) throws -> AgentRun {
+    /// The environment the binary starts from.
+    enum EnvironmentBase {
+        /// This process's environment.
+        case inherit
+        /// This process's environment without `QUANTUM_AGENT_*` (config overrides, keys, Redis URL).
+        case withoutAgentVariables
+        /// Nothing but what `environment` holds.
+        case empty
+    }
+
+    /// Runs the binary to completion.
+    /// - Parameters:
+    ///   - environment: added to (and overriding) the `base` environment.
+    ///   - prefix: a command that runs the binary (e.g. `ip netns exec NS`); the binary's path follows it.
+    static func run(_ arguments: [String], environment: [String: String] = [:], base: EnvironmentBase = .inherit,
+                    prefix: [String] = []) throws -> AgentRun {
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             Issue.record("\(url.path) is missing: run `swift build` first")
             return AgentRun(status: -1, stdout: "", stderr: "")
         }
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let command = prefix.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(prefix.dropFirst()) + [url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
+        var env: [String: String]
+        switch base {
+        case .inherit: env = ProcessInfo.processInfo.environment
+        case .withoutAgentVariables: env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QUANTUM_AGENT_") }
+        case .empty: env = [:]
+        }
+        process.environment = env.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -11,14 +11,7 @@ enum ClusterCLI {
         .appendingPathComponent("../../.build/debug/quantum-agent").standardized.path
     static let keyHex = String(repeating: "a5", count: 32)
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var json: [String: Any]? {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
-        }
-    }
+    typealias Result = AgentRun
 
     enum Failure: Error, CustomStringConvertible {
         case missingBinary(String)
@@ -38,23 +31,10 @@ enum ClusterCLI {
         return env
     }
 
-    /// Runs the binary to completion.
+    /// Runs the binary to completion with exactly `environment`.
     static func run(_ arguments: [String], environment: [String: String] = environment(), prefix: [String] = []) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw Failure.missingBinary(binary) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? binary : prefix[0])
-        process.arguments = prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [binary] + arguments
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return try AgentBinary.run(arguments, environment: environment, base: .empty, prefix: prefix)
     }
 
     /// `cluster status --json` as a dictionary.

@@ -5,42 +5,7 @@ import Testing
 
 /// `quantum-agent journal tail|export`, run as the built binary on a real journal file.
 @Suite struct JournalCLITests {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../.build/debug/quantum-agent").standardized.path
-
-    static func run(_ arguments: [String]) throws -> Output {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw CLIError.missingBinary(binary)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    enum CLIError: Error, CustomStringConvertible {
-        case missingBinary(String)
-        var description: String {
-            switch self {
-            case let .missingBinary(path): return "\(path) is missing: run `swift build` before the CLI tests"
-            }
-        }
-    }
+    static func run(_ arguments: [String]) throws -> AgentRun { try AgentBinary.run(arguments) }
 
     /// A journal with 3 decisions, 3 orders, 3 fills, one alert and one model swap.
     static func makeJournal() throws -> (dir: URL, path: String) {

@@ -5,34 +5,11 @@ import Testing
 @testable import Agent
 
 /// Output of one run of the binary.
-struct OperationsRun {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+typealias OperationsRun = AgentRun
 
-/// Runs `.build/debug/quantum-agent` with `arguments`; fails clearly if the binary is missing.
+/// Runs `.build/debug/quantum-agent` with `arguments`, without the caller's `QUANTUM_AGENT_*` variables.
 func runQuantumAgent(_ arguments: [String], environment: [String: String] = [:]) throws -> OperationsRun {
-    let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../.build/debug/quantum-agent").standardized
-    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-        throw OperationsTestError.binaryMissing(binary.path)
-    }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QUANTUM_AGENT_") }
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return OperationsRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+    try AgentBinary.run(arguments, environment: environment, base: .withoutAgentVariables)
 }
 
 /// Test setup failures.

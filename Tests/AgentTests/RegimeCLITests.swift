@@ -3,9 +3,6 @@ import Testing
 
 /// `quantum-agent eval regime` run as a process on real temporary files.
 @Suite struct RegimeCLITests {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../.build/debug/quantum-agent").standardizedFileURL
-
     struct Outcome {
         var status: Int32
         var stdout: String
@@ -16,28 +13,8 @@ import Testing
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw CLIError.missingBinary(binary.path)
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["eval", "regime"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    enum CLIError: Error, CustomStringConvertible {
-        case missingBinary(String)
-        var description: String {
-            switch self { case .missingBinary(let p): return "\(p) is missing: run `swift build` first" }
-        }
+        let run = try AgentBinary.run(["eval", "regime"] + arguments)
+        return Outcome(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// A temporary file with `text`, removed by the caller.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Hardware
 @testable import Runtime
 
 /// The three rings behind one interface, so every property is checked on each.
@@ -185,4 +186,41 @@ struct WideMessage {
         #expect(!Plain().isOnItsExecutorThread)
         channel.close()
     }
+}
+
+@Suite("Channel.sendWithoutWaking")
+struct QuietSendTests {
+    @Test("sends without waking make no wake-up; the park timeout or the next plain send drains them, none lost")
+    func quietSendsMakeNoWakeUp() async throws {
+        let plan = try CorePlan.make([.init(name: "sink", latencyClass: .background, idleStrategy: .park)],
+                                     topology: Topology.current())
+        let system = try ActorSystem(plan: plan, configuration: .init(pinThreads: false, nodeLocalMemory: false))
+        defer { system.stop() }
+        let sink = try await system.spawn("sink") { QuietSink(executor: $0) }
+        let executor = try #require(try system.executor(forActor: "sink") as? PinnedExecutor)
+        try await Task.sleep(nanoseconds: 50_000_000)
+        let before = executor.wakeCount
+        for value in 1...1000 { #expect(sink.sendWithoutWaking(value) == .enqueued) }
+        #expect(executor.wakeCount == before, "a quiet send woke the executor")
+        sink.send(0)
+        var total = 0
+        for _ in 0..<300 {
+            total = await sink.actor.total
+            if total == 500_500 { break }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        #expect(total == 500_500)
+    }
+}
+
+/// Sums what it receives.
+actor QuietSink: SupervisedActor {
+    typealias Message = Int
+    nonisolated let executor: any ActorExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    var total = 0
+    init(executor: any ActorExecutor) { self.executor = executor }
+    func receive(_ message: Int) { total += message }
+    func snapshot() -> Int { total }
+    func restore(from snapshot: Int) { total = snapshot }
 }
