@@ -31,14 +31,20 @@ public enum FeedLineParser {
         return RawTick(symbol: symbol, price: price, size: size, bid: bid, ask: ask, timeNanos: time)
     }
 
-    /// Whether a first line is a CSV header rather than data.
+    /// Whether a line is a CSV header rather than data (a JSON object never is, though it
+    /// names the same fields).
     public static func isHeader(_ line: Substring) -> Bool {
-        line.lowercased().contains("symbol") && line.lowercased().contains("price")
+        let lowered = line.lowercased()
+        return !lowered.trimmingCharacters(in: .whitespaces).hasPrefix("{")
+            && lowered.contains("symbol") && lowered.contains("price")
     }
 
-    /// Epoch seconds/ms/µs/ns by magnitude, or ISO 8601.
+    /// Epoch seconds/ms/µs/ns by magnitude (a value below 1e11 is seconds, below 1e14 ms,
+    /// below 1e17 µs, else ns), or ISO 8601. Plain decimals are converted exactly (a Double
+    /// holds an epoch in ns only to 256 ns); other numeric forms (exponents) through Double.
     public static func parseTime(_ field: Substring) -> UInt64? {
         let text = field.trimmingCharacters(in: .whitespaces)
+        if let exact = parseDecimalTime(text) { return exact }
         if let value = Double(text), value.isFinite, value >= 0 {
             switch value {
             case ..<1e11: return UInt64((value * 1e9).rounded())
@@ -51,9 +57,37 @@ public enum FeedLineParser {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text),
            date.timeIntervalSince1970 >= 0 {
-            return UInt64((date.timeIntervalSince1970 * 1e9).rounded())
+            // Whole seconds and a fraction rounded to µs: the formatter resolves ms, and a Double
+            // epoch in ns would be off by up to 256 ns.
+            let seconds = date.timeIntervalSince1970.rounded(.down)
+            let micros = UInt64(((date.timeIntervalSince1970 - seconds) * 1e6).rounded())
+            return UInt64(seconds) * 1_000_000_000 + micros * 1000
         }
         return nil
+    }
+
+    /// `DIGITS[.DIGITS]` in the unit its magnitude implies, to ns without rounding through
+    /// Double (fraction digits beyond ns are truncated); nil for other forms or on overflow.
+    private static func parseDecimalTime(_ text: String) -> UInt64? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber),
+              let integer = UInt64(whole) else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty else { return nil }
+        let digits: Int  // decimal digits from the unit down to ns
+        switch integer {
+        case ..<100_000_000_000: digits = 9
+        case ..<100_000_000_000_000: digits = 6
+        case ..<100_000_000_000_000_000: digits = 3
+        default: digits = 0
+        }
+        var scale: UInt64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let (scaled, overflow) = integer.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        let kept = String(fraction.prefix(digits)).padding(toLength: digits, withPad: "0", startingAt: 0)
+        let (total, carry) = scaled.addingReportingOverflow(UInt64(kept) ?? 0)
+        return carry ? nil : total
     }
 
     private static func parseJSON(_ text: String) -> RawTick? {
