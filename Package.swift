@@ -13,6 +13,7 @@ let package = Package(
         // For the package-benchmark suites in Perf/Benchmarks (a package of their own,
         // so `swift test` never builds the benchmark toolchain).
         .library(name: "QuantumRuntime", targets: ["Runtime", "Hardware"]),
+        .library(name: "QuantumPipeline", targets: ["Latency", "Learning", "Risk", "Execution", "Market", "Protocols"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),

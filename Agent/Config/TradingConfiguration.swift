@@ -40,7 +40,7 @@ struct FeedsConfiguration: ConfigSection {
             .double("speed", \.speed, range: 0...1_000_000, doc: "CSV replay speed multiplier; 0 = as fast as possible."),
             .string("tcp_host", \.tcpHost, nonEmpty: true, doc: "Host of the TCP feed."),
             .int("tcp_port", \.tcpPort, range: 1...65535, doc: "Port of the TCP feed."),
-            .string("redis_stream", \.redisStream, nonEmpty: true, doc: "Stream key read with XREADGROUP for kind redis."),
+            .string("redis_stream", \.redisStream, nonEmpty: true, doc: "Stream key for kind redis (XREAD; `redis:KEY?group=G` in --feed reads with XREADGROUP)."),
             .int("stale_after_ms", \.staleAfterMs, range: 1...3_600_000, doc: "Feed silent longer than this → /health degraded, ms."),
         ]
     }
