@@ -55,9 +55,17 @@ struct PerfConsensusCommand: AsyncParsableCommand {
             return
         }
         func us(_ ns: UInt64) -> String { String(format: "%.1f µs", Double(ns) / 1000) }
-        print("perf consensus: \(report.agents) agents, \(report.completed)/\(report.rounds) rounds decided, \(report.redis)")
+        print("perf consensus: \(report.agents) agents (\(report.idleStrategy) executors), \(report.completed)/\(report.rounds) rounds decided, \(report.redis)")
         print("decision (proposal → applied by every agent): p50 \(us(report.decision.p50Ns))  p99 \(us(report.decision.p99Ns))  max \(us(report.decision.maxNs))")
         print("pub/sub baseline (PUBLISH → subscriber):       p50 \(us(report.pubsubBaseline.p50Ns))  p99 \(us(report.pubsubBaseline.p99Ns))  max \(us(report.pubsubBaseline.maxNs))")
+        print("stream baseline (XADD → XREADGROUP thread):  p50 \(us(report.streamBaseline.p50Ns))  p99 \(us(report.streamBaseline.p99Ns))  max \(us(report.streamBaseline.maxNs))")
+        if !report.stages.isEmpty {
+            print("stages (last agent to reach each, since the proposal was sent):")
+            for stage in report.stages {
+                let name = stage.stage.padding(toLength: 18, withPad: " ", startingAt: 0)
+                print("  \(name) p50 \(us(stage.since.p50Ns))  p99 \(us(stage.since.p99Ns))")
+            }
+        }
         print("heartbeat every \(report.heartbeat.intervalMs) ms, \(report.heartbeat.messageBytes) B signed, round trip p50 \(us(report.heartbeat.roundTrip.p50Ns)) p99 \(us(report.heartbeat.roundTrip.p99Ns))")
     }
 }

@@ -46,6 +46,18 @@ public struct ConsensusReport: Sendable, Equatable, Codable {
         }
     }
 
+    /// When the last agent reached one ``Coordination/ConsensusStage`` of a round, after
+    /// the proposal was sent (percentiles over the rounds): where a decision's time goes.
+    public struct StageTime: Sendable, Equatable, Codable {
+        public var stage: String
+        public var since: Percentiles
+
+        enum CodingKeys: String, CodingKey {
+            case stage
+            case since = "since_propose"
+        }
+    }
+
     public var benchmark = "consensus"
     public var agents: Int
     public var rounds: Int
@@ -53,13 +65,21 @@ public struct ConsensusReport: Sendable, Equatable, Codable {
     public var timeouts: Int
     /// Proposal sent → decision applied by the last of the agents.
     public var decision: Percentiles
+    /// The decision's path stage by stage (last agent to reach each stage).
+    public var stages: [StageTime]
     public var heartbeat: Heartbeat
     /// PUBLISH → delivered to a subscriber thread, same run.
     public var pubsubBaseline: Percentiles
+    /// XADD → delivered to a consumer thread blocked in XREADGROUP, same run: one hop.
+    public var streamBaseline: Percentiles
     public var redis: String
+    /// Idle strategy of the agents' executors.
+    public var idleStrategy: String
 
     enum CodingKeys: String, CodingKey {
-        case benchmark, agents, rounds, completed, timeouts, decision, heartbeat, redis
+        case benchmark, agents, rounds, completed, timeouts, decision, stages, heartbeat, redis
         case pubsubBaseline = "pubsub_baseline"
+        case streamBaseline = "stream_baseline"
+        case idleStrategy = "idle_strategy"
     }
 }

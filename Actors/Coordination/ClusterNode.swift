@@ -124,7 +124,8 @@ public final class ClusterNode: Sendable {
                 backoff: backoff
             ) { event in
                 switch event {
-                case let .entries(entries, pending): ref.send(.streamEntries(stream, entries, pending: pending))
+                case let .entries(entries, pending):
+                    ref.send(.streamEntries(stream, entries, pending: pending, readAtNs: MonotonicClock().now()))
                 case let .connected(reconnected): ref.send(.readerConnected(source: stream.rawValue, reconnected: reconnected))
                 case let .disconnected(error): ref.send(.readerDisconnected(source: stream.rawValue, error: error))
                 }

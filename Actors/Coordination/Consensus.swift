@@ -6,17 +6,22 @@ import Protocols
 
 /// What the shell must do after a consensus event.
 public enum ConsensusDirective: Sendable, Equatable {
-    /// Append the proposal to the proposal stream.
-    case broadcastProposal(Proposal)
+    /// Append the proposal to the proposal stream and, in the same pipelined write (after
+    /// the entry), submit the proposer's own vote (run ``ClusterScripts/tally``, feed the
+    /// result to ``Consensus/tallyResult(_:for:nowNs:)``).
+    case broadcastProposal(Proposal, ownVote: VoteSubmission)
     /// Run ``ClusterScripts/tally`` with these arguments (see ``VoteSubmission``), then
     /// feed the result to ``Consensus/tallyResult(_:for:nowNs:)``.
     case submitVote(VoteSubmission)
-    /// This agent's vote decided the proposal: append the decision to the decision stream.
+    /// This agent's vote decided the proposal: append the decision to the decision stream
+    /// (it is applied, like everywhere, when read from the stream).
     case broadcastDecision(Decision)
     /// Act on the decision (it carries the newest fencing token).
     case apply(Decision)
     /// A decision whose fencing token is not newer than the last applied: not acted on.
     case rejectStaleToken(Decision, lastApplied: UInt64)
+    /// The cluster rejected the proposal: record it (nothing to act on).
+    case recordRejection(Decision)
     /// A proposal's deadline passed without a decision.
     case expired(ProposalID)
 }
@@ -82,14 +87,29 @@ public struct Consensus: Sendable {
     /// Whether `token` is the newest applied: whoever acts on a decision checks this first.
     public func isCurrent(fencingToken token: UInt64) -> Bool { token != 0 && token == lastAppliedToken }
 
-    /// Creates a proposal. The proposer votes on it when it reads it back from the stream.
-    /// - Parameter wallClockNs: wall clock, ns since the Unix epoch (for the deadline).
-    public mutating func propose(topic: DecisionTopic, value: [UInt8], wallClockNs: UInt64) -> (ProposalID, [ConsensusDirective]) {
+    /// Creates a proposal with the proposer's own vote, submitted together with the
+    /// proposal (one round trip instead of waiting to read the proposal back); the
+    /// read-back is then skipped (``votedWhenProposed(_:)``).
+    /// - Parameters:
+    ///   - wallClockNs: wall clock, ns since the Unix epoch (for the deadline).
+    ///   - liveMembers: live members now (the quorum of this vote).
+    ///   - evaluate: this agent's verdict on its own proposal.
+    public mutating func propose(topic: DecisionTopic, value: [UInt8], wallClockNs: UInt64, liveMembers: Int, nowNs: UInt64,
+                                 evaluate: (Proposal) -> Bool = { _ in true }) -> (ProposalID, [ConsensusDirective]) {
         let id = ProposalID(proposer: selfID, number: nextNumber)
         nextNumber &+= 1
         counters.proposed += 1
         let proposal = Proposal(id: id, topic: topic, value: value, deadlineNs: wallClockNs + timeoutNs)
-        return (id, [.broadcastProposal(proposal)])
+        pending[id] = Pending(proposal: proposal, receivedNs: nowNs, voted: true, liveMembers: liveMembers)
+        let vote = VoteSubmission(proposal: id, voter: selfID, approve: evaluate(proposal),
+                                  requiredApprovals: rule.requiredApprovals(liveMembers: liveMembers), liveMembers: liveMembers)
+        return (id, [.broadcastProposal(proposal, ownVote: vote)])
+    }
+
+    /// Whether `id` is this agent's own proposal, voted on when it was proposed: reading it
+    /// back from the stream needs nothing but the acknowledgement.
+    public func votedWhenProposed(_ id: ProposalID) -> Bool {
+        id.proposer == selfID && (pending[id]?.voted == true || done.contains(id))
     }
 
     /// A proposal was read from the stream; `approve` is this agent's local verdict.
@@ -112,6 +132,9 @@ public struct Consensus: Sendable {
             outcome: outcome.status == .approved ? .approved : .rejected,
             approvals: UInt32(clamping: outcome.approvals), rejections: UInt32(clamping: outcome.rejections),
             liveMembers: UInt32(clamping: open.liveMembers), fencingToken: outcome.fencingToken)
+        // Not applied here before it is read back: every agent applies decisions in the
+        // stream's order, so all refuse the same stale tokens (a decider that applied its
+        // own decision at once could apply one the others refuse, or the reverse).
         return [.broadcastDecision(decision)]
     }
 
@@ -124,7 +147,7 @@ public struct Consensus: Sendable {
         markDone(decision.proposal)
         guard decision.outcome == .approved else {
             counters.rejected += 1
-            return []
+            return [.recordRejection(decision)]
         }
         guard decision.fencingToken > lastAppliedToken else {
             counters.staleTokens += 1

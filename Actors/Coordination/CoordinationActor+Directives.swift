@@ -64,105 +64,6 @@ extension CoordinationActor {
         heartbeatCosts.append(ns)
     }
 
-    // MARK: Consensus
-
-    func perform(_ directives: [ConsensusDirective], _ now: UInt64) {
-        for directive in directives {
-            switch directive {
-            case let .broadcastProposal(proposal):
-                append(.proposals, .proposal(proposal), now: now)
-            case let .submitVote(submission):
-                submitVote(submission, now: now)
-            case let .broadcastDecision(decision):
-                append(.decisions, .decision(decision), now: now)
-            case let .apply(decision):
-                apply(decision, now: now)
-            case let .rejectStaleToken(decision, lastApplied):
-                open[decision.proposal] = nil
-                logger.warning("decision with a stale fencing token refused", metadata: [
-                    "proposal": "\(decision.proposal)", "token": "\(decision.fencingToken)", "last_applied": "\(lastApplied)",
-                ])
-                emit(.staleDecisionRefused(decision, lastApplied: lastApplied), now)
-            case let .expired(id):
-                recoverExpired(id, now: now)
-            }
-        }
-    }
-
-    func submitVote(_ vote: VoteSubmission, now: UInt64) {
-        let ttlMs = max(60_000, settings.protocolConfiguration.proposalTimeoutMs * 10)
-        let reply: RedisReply
-        do throws(RedisError) {
-            reply = try link.run(nowNs: now) { c throws(RedisError) in
-                try c.evalsha(
-                    ClusterScripts.tally,
-                    keys: [RedisArgument(keys.votes(vote.proposal)), RedisArgument(keys.fencingCounter),
-                           RedisArgument(keys.decision(vote.proposal))],
-                    arguments: [RedisArgument(vote.voter), vote.approve ? "1" : "0", RedisArgument(vote.requiredApprovals),
-                                RedisArgument(vote.liveMembers), RedisArgument(ttlMs)])
-            }
-        } catch {
-            failed("vote on \(vote.proposal)", error)
-            return
-        }
-        succeeded(now)
-        do throws(CoordinationError) {
-            let outcome = try TallyOutcome(reply: reply)
-            perform(consensus.tallyResult(outcome, for: vote.proposal, nowNs: now), now)
-        } catch {
-            logger.error("tally script answered unexpectedly", metadata: ["error": "\(error)"])
-        }
-    }
-
-    func apply(_ decision: Decision, now: UInt64) {
-        open[decision.proposal] = nil
-        gate.setFencingToken(decision.fencingToken)
-        remember(decision)
-        emit(.decisionApplied(decision), now)
-        switch decision.topic {
-        case .halt:
-            let reason = "cluster decision \(decision.proposal): " + String(decoding: decision.value.prefix(512), as: UTF8.self)
-            perform(halts.haltReceived(from: decision.proposal.proposer, Halt(reason: reason), wallClockNs: WallClock.nowNanos()), now)
-            if decision.proposal.proposer == settings.agentID, let record = halts.halt { persist(record, now: now) }
-        case .resume:
-            // Resuming is an operator's act (`cluster resume`), never a vote's.
-            perform(halts.resume(by: .agent(decision.proposal.proposer), reason: "vote", broadcast: false), now)
-        case .consensusRegime, .riskOff, .orderIntent:
-            break  // carried by the event to the pipeline
-        }
-    }
-
-    /// A proposal expired here: if the tally in Redis decided it (its decider may have died
-    /// before appending the decision), append the stored decision; receivers apply it once.
-    func recoverExpired(_ id: ProposalID, now: UInt64) {
-        guard let (proposal, live) = open.removeValue(forKey: id) else {
-            emit(.proposalExpired(id), now)
-            return
-        }
-        let reply: RedisReply
-        do throws(RedisError) {
-            reply = try link.run(nowNs: now) { c throws(RedisError) in
-                try c.command(["HMGET", RedisArgument(keys.decision(id)), "status", "approvals", "rejections", "token"])
-            }
-        } catch {
-            failed("recover \(id)", error)
-            emit(.proposalExpired(id), now)
-            return
-        }
-        guard let parts = reply.array, parts.count == 4, let status = parts[0].integer, status == 1 || status == 2,
-              let approvals = parts[1].integer, let rejections = parts[2].integer, let token = parts[3].integer, token >= 0
-        else {
-            emit(.proposalExpired(id), now)
-            return
-        }
-        let decision = Decision(
-            proposal: id, topic: proposal.topic, value: proposal.value, outcome: status == 1 ? .approved : .rejected,
-            approvals: UInt32(clamping: approvals), rejections: UInt32(clamping: rejections),
-            liveMembers: UInt32(clamping: live), fencingToken: UInt64(token))
-        logger.notice("re-broadcasting a decision found in Redis after expiry", metadata: ["proposal": "\(id)"])
-        append(.decisions, .decision(decision), now: now)
-    }
-
     // MARK: Halt
 
     func perform(_ directives: [HaltDirective], _ now: UInt64) {
@@ -288,6 +189,11 @@ extension CoordinationActor {
                 try c.xadd(key, maxLength: settings.streamMaxLength, fields: [("m", bytes)])
             }
             succeeded(now)
+            switch payload {
+            case let .proposal(proposal): stage(.proposalAppended, proposal.id)
+            case let .decision(decision): stage(.decisionAppended, decision.proposal)
+            default: break
+            }
         } catch {
             failed("XADD \(stream.rawValue)", error)
         }

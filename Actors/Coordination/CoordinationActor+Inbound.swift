@@ -63,7 +63,7 @@ extension CoordinationActor {
         }
     }
 
-    func handleEntries(_ stream: ClusterStream, _ entries: [StreamEntry], pending: Bool, now: UInt64) {
+    func handleEntries(_ stream: ClusterStream, _ entries: [StreamEntry], pending: Bool, readAtNs: UInt64, now: UInt64) {
         var acknowledged: [String] = []
         acknowledged.reserveCapacity(entries.count)
         for entry in entries {
@@ -78,15 +78,18 @@ extension CoordinationActor {
             guard let message = admit(bytes, on: stream == .proposals ? .proposals : .decisions, now: now) else { continue }
             switch (stream, message.payload) {
             case let (.proposals, .proposal(proposal)):
+                // Its own proposal was voted on in the same write that appended it.
+                guard !consensus.votedWhenProposed(proposal.id) else { continue }
+                stage(.proposalRead, proposal.id, at: readAtNs)
+                stage(.proposalHandled, proposal.id, at: now)
+                // The batch so far is acknowledged in the vote's write, after the tally.
+                acksWithVote = acknowledged
                 vote(on: proposal, now: now)
+                if acksWithVote.isEmpty { acknowledged.removeAll() }
+                acksWithVote = []
             case let (.decisions, .decision(decision)):
-                let rejectedBefore = consensus.counters.rejected
+                stage(.decisionRead, decision.proposal, at: readAtNs)
                 perform(consensus.decisionReceived(decision), now)
-                if consensus.counters.rejected > rejectedBefore {
-                    open[decision.proposal] = nil
-                    remember(decision)
-                    emit(.decisionRejected(decision), now)
-                }
             default:
                 unexpected(message, where: "stream \(stream.rawValue)", now: now)
             }

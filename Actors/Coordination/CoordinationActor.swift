@@ -62,6 +62,10 @@ public actor CoordinationActor: SupervisedActor {
     var nextReclaimNs: UInt64 = 0
     var lastResumeOperator = ""
     var disconnectedReaders: Set<String> = []
+    /// Proposal-stream entry IDs to acknowledge in the same pipelined write as the next
+    /// vote (after the tally script, so an entry is never acknowledged before its vote):
+    /// set by `handleEntries`, emptied by `submitVote` once sent.
+    var acksWithVote: [String] = []
 
     /// - Parameters:
     ///   - executor: the executor it runs on (from `ActorSystem.spawn`).
@@ -115,9 +119,9 @@ public actor CoordinationActor: SupervisedActor {
         case let .pubsub(channel, payload):
             succeeded(now)
             handlePubSub(channel: channel, payload: payload, now: now)
-        case let .streamEntries(stream, entries, pending):
+        case let .streamEntries(stream, entries, pending, readAtNs):
             succeeded(now)
-            handleEntries(stream, entries, pending: pending, now: now)
+            handleEntries(stream, entries, pending: pending, readAtNs: readAtNs, now: now)
         case let .readerConnected(source, reconnected):
             succeeded(now)
             disconnectedReaders.remove(source)
@@ -223,7 +227,11 @@ public actor CoordinationActor: SupervisedActor {
     /// ``CoordinationEvent/decisionApplied(_:)`` event on every agent.
     @discardableResult
     public func propose(topic: DecisionTopic, value: [UInt8]) -> ProposalID {
-        let (id, directives) = consensus.propose(topic: topic, value: value, wallClockNs: WallClock.nowNanos())
+        let now = self.now
+        let live = membership.liveCount
+        let (id, directives) = consensus.propose(topic: topic, value: value, wallClockNs: WallClock.nowNanos(),
+                                                 liveMembers: live, nowNs: now, evaluate: hooks.evaluate)
+        stage(.proposeHandled, id, at: now)
         perform(directives, now)
         return id
     }
@@ -262,6 +270,12 @@ public actor CoordinationActor: SupervisedActor {
     // MARK: Helpers
 
     func emit(_ event: CoordinationEvent, _ now: UInt64) { hooks.onEvent?(event, now) }
+
+    /// Reports a stage of `id`'s path at `ns` (default: now); free without an `onStage` hook.
+    func stage(_ stage: ConsensusStage, _ id: ProposalID, at ns: UInt64? = nil) {
+        guard let onStage = hooks.onStage else { return }
+        onStage(stage, id, ns ?? self.now)
+    }
 
     func succeeded(_ now: UInt64) {
         if !linkHealthy {

@@ -39,10 +39,36 @@ public enum CoordinationEvent: Sendable, Equatable {
     case intentExecuted(Decision, reclaimed: Bool)
 }
 
+/// Points on a decision's path, in order, reported through ``CoordinationHooks/onStage``
+/// so `perf consensus` can show where the time goes. Each agent reports the stages it
+/// passes; the times are monotonic ns.
+public enum ConsensusStage: String, Sendable, CaseIterable, Codable {
+    /// The proposer's actor began handling the propose request.
+    case proposeHandled = "propose_handled"
+    /// The proposer's XADD of the proposal was answered.
+    case proposalAppended = "proposal_appended"
+    /// A reader thread of this agent received the proposal entry.
+    case proposalRead = "proposal_read"
+    /// This agent's actor began handling the proposal entry.
+    case proposalHandled = "proposal_handled"
+    /// This agent's vote (EVALSHA tally) was answered.
+    case voteTallied = "vote_tallied"
+    /// The deciding agent's XADD of the decision was answered.
+    case decisionAppended = "decision_appended"
+    /// A reader thread of this agent received the decision entry.
+    case decisionRead = "decision_read"
+    /// This agent applied the decision.
+    case decisionApplied = "decision_applied"
+}
+
 /// Callbacks through which the owner of a Coordination actor plugs in.
 public struct CoordinationHooks: Sendable {
     /// Every event, with its monotonic time in ns (on the actor's thread).
     public var onEvent: (@Sendable (CoordinationEvent, UInt64) -> Void)?
+    /// Stages of each proposal's path with their monotonic times in ns (on the actor's
+    /// thread; reader-thread stages carry the time the reader stamped). For benchmarks;
+    /// `nil` costs nothing.
+    public var onStage: (@Sendable (ConsensusStage, ProposalID, UInt64) -> Void)?
     /// This agent's vote on a proposal (default: approve).
     public var evaluate: @Sendable (Proposal) -> Bool
     /// Executes an approved order intent of the shared book; return `false` to leave it
@@ -52,9 +78,11 @@ public struct CoordinationHooks: Sendable {
     public init(
         onEvent: (@Sendable (CoordinationEvent, UInt64) -> Void)? = nil,
         evaluate: @escaping @Sendable (Proposal) -> Bool = { _ in true },
-        executeIntent: @escaping @Sendable (Decision) -> Bool = { _ in true }
+        executeIntent: @escaping @Sendable (Decision) -> Bool = { _ in true },
+        onStage: (@Sendable (ConsensusStage, ProposalID, UInt64) -> Void)? = nil
     ) {
         self.onEvent = onEvent
+        self.onStage = onStage
         self.evaluate = evaluate
         self.executeIntent = executeIntent
     }

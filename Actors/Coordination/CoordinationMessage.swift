@@ -16,8 +16,9 @@ public enum CoordinationMessage: Sendable {
     case tick
     /// A pub/sub message (heartbeat or halt channel).
     case pubsub(channel: String, payload: [UInt8])
-    /// Stream entries read through this agent's consumer group.
-    case streamEntries(ClusterStream, [StreamEntry], pending: Bool)
+    /// Stream entries read through this agent's consumer group, with the monotonic time
+    /// (ns) the reader thread received them.
+    case streamEntries(ClusterStream, [StreamEntry], pending: Bool, readAtNs: UInt64)
     /// A reader thread (re)connected: Redis is reachable.
     case readerConnected(source: String, reconnected: Bool)
     /// A reader thread lost its connection (it reconnects by itself).

@@ -39,6 +39,56 @@ struct ClusterNodeTests {
         }
     }
 
+    @Test("concurrent proposals from every agent: each decided with all three votes, applied once in token order, the same everywhere, no entry left pending")
+    func concurrentProposalsAppliedOnceNothingPending() async throws {
+        try await TestRedis.withAsync { redis in
+            let ns = TestRedis.prefix("concurrent")
+            let keys = ClusterKeys(namespace: ns)
+            try await ClusterTestKit.with(["a", "b", "c"], redis: redis, namespace: ns) { agents in
+                #expect(await ClusterTestKit.waitForMembers(agents, ["a", "b", "c"]))
+                // Fire-and-forget from all three at once, so batches hold several entries and
+                // the proposer's own vote races the others'.
+                for round in 0..<12 { agents[round % 3].node.ref.send(.propose(.consensusRegime, Array("c\(round)".utf8))) }
+                let values = Set((0..<12).map { Array("c\($0)".utf8) })
+                // Each is decided everywhere: applied, or refused because a newer token was
+                // applied first (decisions race into the stream; the stream order rules).
+                func decided(_ agent: TestAgent) -> Set<[UInt8]> {
+                    Set(agent.events.all.compactMap { entry -> [UInt8]? in
+                        switch entry.event {
+                        case let .decisionApplied(d), let .staleDecisionRefused(d, _): d.value
+                        default: nil
+                        }
+                    })
+                }
+                #expect(await ClusterTestKit.eventually { agents.allSatisfy { decided($0).isSuperset(of: values) } })
+                for agent in agents {
+                    let applied = agent.events.applied
+                    #expect(!applied.isEmpty)
+                    #expect(Set(applied.map(\.proposal)).count == applied.count, "\(agent.id) applied a decision twice")
+                    let tokens = applied.map(\.fencingToken)
+                    #expect(tokens == tokens.sorted(), "\(agent.id) applied out of token order: \(tokens)")
+                    #expect(applied.allSatisfy { $0.approvals == 3 && $0.liveMembers == 3 })
+                }
+                // Every agent applied the same decisions, in the same order.
+                let appliedLists = agents.map { $0.events.applied.map(\.proposal) }
+                #expect(appliedLists.allSatisfy { $0 == appliedLists[0] })
+                let consensus = await agents.asyncMap { await $0.actor.counters().consensus }
+                #expect(consensus.map(\.proposed).reduce(0, +) == 12)
+                // At-least-once bookkeeping: every entry read was acknowledged (votes carry the XACK).
+                let connection = RedisConnection(configuration: redis)
+                #expect(await ClusterTestKit.eventually {
+                    for agent in agents {
+                        for stream in [keys.proposalStream, keys.decisionStream] {
+                            guard let reply = try? connection.command(["XPENDING", RedisArgument(stream), RedisArgument("agent:\(agent.id)")]),
+                                  reply.array?.first?.integer == 0 else { return false }
+                        }
+                    }
+                    return true
+                })
+            }
+        }
+    }
+
     @Test("a crashed agent is evicted after heartbeat_timeout and the quorum is recomputed over the survivors")
     func crashedAgentIsEvicted() async throws {
         try await TestRedis.withAsync { redis in
@@ -134,6 +184,14 @@ struct ClusterNodeTests {
                 #expect(try operatorTool.status().halted == false)
             }
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }
 
