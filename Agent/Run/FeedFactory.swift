@@ -69,7 +69,7 @@ enum FeedFactory {
         return feed
     }
 
-    /// Where the Redis feed connects: `redis.url` (or `--redis`), else `$QUANTUM_AGENT_REDIS_URL`,
+    /// Where Redis is (feed and cluster): `redis.url` (or `--redis`), else `$QUANTUM_AGENT_REDIS_URL`,
     /// else `modules.multi_agent.redis_host:redis_port`; with `redis.password`, `redis.database`
     /// and the timeouts of the `redis` section.
     static func redisEndpoint(_ configuration: AgentConfiguration,
@@ -78,8 +78,12 @@ enum FeedFactory {
         var redis = Protocols.RedisConfiguration(
             host: endpoint.host, port: endpoint.port, password: endpoint.password, database: endpoint.database,
             connectTimeoutMs: configuration.redis.connectTimeoutMs, readTimeoutMs: configuration.redis.commandTimeoutMs)
+        let source = configuration.redis.url.isEmpty ? "QUANTUM_AGENT_REDIS_URL" : "redis.url (or --redis)"
         let url = configuration.redis.url.isEmpty ? environment["QUANTUM_AGENT_REDIS_URL"] ?? "" : configuration.redis.url
-        guard url.hasPrefix("redis://") else { return redis }
+        guard !url.isEmpty else { return redis }
+        guard url.hasPrefix("redis://") else {
+            throw .invalidSpecification("\(source): '\(url.hasPrefix("unix://") ? url : "<redacted>")' is not a redis://host:port URL")
+        }
         do {
             let parsed = try Protocols.RedisConfiguration(url: url)
             redis.host = parsed.host
@@ -88,7 +92,7 @@ enum FeedFactory {
             redis.password = parsed.password ?? redis.password
             redis.database = parsed.database
         } catch {
-            throw .invalidSpecification("redis feed: \(error)")
+            throw .invalidSpecification("\(source): \(error)")
         }
         return redis
     }

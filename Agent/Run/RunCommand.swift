@@ -173,26 +173,13 @@ struct RunCommand: AsyncParsableCommand {
     func clusterSettings(_ configuration: AgentConfiguration) throws -> CoordinationSettings? {
         guard cluster || configuration.modules.multiAgent.enabled else { return nil }
         let multi = configuration.modules.multiAgent
-        let endpoint = configuration.redisEndpoint
-        var redisConfiguration = Protocols.RedisConfiguration(
-            host: endpoint.host, port: endpoint.port, password: endpoint.password, database: endpoint.database,
-            connectTimeoutMs: configuration.redis.connectTimeoutMs,
-            readTimeoutMs: max(configuration.redis.commandTimeoutMs, 2 * multi.heartbeatIntervalMs))
-        // redis.url (or --redis), else QUANTUM_AGENT_REDIS_URL as for the cluster commands, else redis_host:redis_port.
-        let url = configuration.redis.url.isEmpty
-            ? ProcessInfo.processInfo.environment["QUANTUM_AGENT_REDIS_URL"] ?? "" : configuration.redis.url
-        if url.hasPrefix("redis://") {
-            do {
-                let parsed = try Protocols.RedisConfiguration(url: url)
-                redisConfiguration.host = parsed.host
-                redisConfiguration.port = parsed.port
-                redisConfiguration.username = parsed.username
-                redisConfiguration.password = parsed.password ?? redisConfiguration.password
-                redisConfiguration.database = parsed.database
-            } catch {
-                throw ValidationError("--redis / redis.url: \(error)")
-            }
+        var redisConfiguration: Protocols.RedisConfiguration
+        do {
+            redisConfiguration = try FeedFactory.redisEndpoint(configuration, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
         }
+        redisConfiguration.readTimeoutMs = max(configuration.redis.commandTimeoutMs, 2 * multi.heartbeatIntervalMs)
         let key: WireKey
         do {
             key = try WireKey.load()

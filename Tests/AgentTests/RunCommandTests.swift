@@ -291,6 +291,11 @@ struct RunCommandTests {
         let redis = try AgentBinary.run(["run", "--redis", "localhost:6379"])
         #expect(redis.status == 64)
         #expect(redis.stderr.contains("--redis"))
+        let environmentURL = try AgentBinary.run(["run", "--cluster", "--no-http", "--duration", "1"],
+                                                 environment: ["QUANTUM_AGENT_REDIS_URL": "localhost:6379"],
+                                                 base: .withoutAgentVariables)
+        #expect(environmentURL.status == 64)
+        #expect(environmentURL.stderr.contains("QUANTUM_AGENT_REDIS_URL"), "\(environmentURL.stderr)")
     }
 
     @Test("cluster mode: the agent joins, and a cluster halt closes its order gate")
