@@ -37,7 +37,7 @@ run: release
 ## All tests, against a redis-server of their own on a free loopback port.
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-redis.sh $(SWIFT) test --skip-build
+	scripts/with-redis.sh scripts/test-summary.sh $(SWIFT) test --skip-build
 	scripts/fuzz-wire.sh 30
 
 ## package-benchmark suites (time, mallocs and context switches per message), in

@@ -167,10 +167,11 @@ let package = Package(
         // -sanitize=fuzzer in .build-fuzz; a normal build replays inputs / runs a smoke test.
         .executableTarget(name: "WireFuzz", dependencies: ["Protocols"], path: "Fuzz/WireFuzz", swiftSettings: swift6),
 
-        // Tests: one target per library target.
+        // Tests: one target per library target, and what several of them share.
+        .target(name: "TestSupport", dependencies: ["Protocols"], path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "CNuma", "CLinuxShim"], path: "Tests/HardwareTests", exclude: ["Fixtures"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/RuntimeTests"),
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CHiredis"], path: "Tests/ProtocolsTests"),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CHiredis", "TestSupport"], path: "Tests/ProtocolsTests"),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/LearningTests", exclude: ["Fixtures"]),
         .testTarget(name: "RegimeTests", dependencies: ["Regime", "Runtime", "Hardware"], path: "Tests/RegimeTests", exclude: ["Fixtures"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma",
@@ -179,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "AlertsTests",
             dependencies: [
-                "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma", "Protocols",
+                "Alerts", "Runtime", "Hardware", "CLinuxShim", "CNuma", "Protocols", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -188,12 +189,12 @@ let package = Package(
             ],
             path: "Tests/AlertsTests"
         ),
-        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "Protocols", "CHiredis", "Runtime"], path: "Tests/CoordinationTests"),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "Protocols", "CHiredis", "Runtime", "TestSupport"], path: "Tests/CoordinationTests"),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "Protocols"], path: "Tests/RiskTests", exclude: ["Fixtures"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Risk", "Protocols"], path: "Tests/ExecutionTests", exclude: ["Throughput"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Protocols"], path: "Tests/JournalTests"),
         .testTarget(name: "LatencyTests", dependencies: ["Latency", "Market", "Protocols", "Runtime", "Hardware", "Risk", "Execution", "Journal", "Learning", "CLinuxShim", "CNuma"], path: "Tests/LatencyTests"),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "Protocols", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/MarketTests"),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "Protocols", "Hardware", "CLinuxShim", "CNuma", "TestSupport"], path: "Tests/MarketTests"),
         .testTarget(
             name: "AgentTests",
             dependencies: [

@@ -53,9 +53,7 @@ struct HopCommand: AsyncParsableCommand {
         if json {
             let report = HopReport(seconds: seconds, cpus: [benchmark.cpus.0, benchmark.cpus.1],
                                    idleStrategy: strategy.rawValue, results: results)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try PerfOutput.printJSON(report)
         } else {
             print("perf hop: \(seconds) s per case, CPUs \(benchmark.cpus.0) and \(benchmark.cpus.1), idle \(strategy)")
             print(HopTable.render(results))
@@ -75,12 +73,6 @@ enum HopTable {
                 result.roundTripP50.map { "\($0)" } ?? "-", String(format: "%.0f", result.messagesPerSecond),
             ])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[index] - cell.count) + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        return PerfOutput.table(rows)
     }
 }

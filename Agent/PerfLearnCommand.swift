@@ -26,20 +26,14 @@ struct PerfLearnCommand: ParsableCommand {
     var repeats: Int = 3
 
     func validate() throws {
-        guard (1000...100_000_000).contains(rows) else {
-            throw ValidationError("--rows \(rows) is out of range: expected 1000...100000000")
-        }
-        guard (1...100).contains(repeats) else {
-            throw ValidationError("--repeats \(repeats) is out of range: expected 1...100")
-        }
+        try PerfOutput.require(rows, in: 1000...100_000_000, flag: "rows")
+        try PerfOutput.require(repeats, in: 1...100, flag: "repeats")
     }
 
     func run() throws {
         let report = try LearningBenchmark(rows: rows, repeats: repeats).run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try PerfOutput.printJSON(report)
             return
         }
         #if DEBUG
@@ -57,12 +51,6 @@ struct PerfLearnCommand: ParsableCommand {
             lines.append([name, String(format: "%.1f", c.nsPerRowP50), String(format: "%.1f", c.nsPerRowMean),
                           String(format: "%.1f", c.managedNsPerRowP50), String(format: "%.5f", c.accuracy), "-"])
         }
-        let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        for line in lines {
-            print(line.enumerated().map { index, cell in
-                index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[index] - cell.count) + cell
-            }.joined(separator: "  "))
-        }
+        print(PerfOutput.table(lines))
     }
 }

@@ -31,25 +31,17 @@ struct PerfMonitorCommand: AsyncParsableCommand {
     var rate: Double = 1_000_000
 
     func validate() throws {
-        guard (10_000...100_000_000).contains(batch) else {
-            throw ValidationError("--batch \(batch) is out of range: expected 10000...100000000")
-        }
-        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats \(repeats) is out of range: expected 1...1000") }
-        guard seconds.isFinite, seconds >= 0.1, seconds <= 600 else {
-            throw ValidationError("--seconds \(seconds) is out of range: expected 0.1...600")
-        }
-        guard rate.isFinite, rate >= 1000, rate <= 100_000_000 else {
-            throw ValidationError("--rate \(rate) is out of range: expected 1000...100000000")
-        }
+        try PerfOutput.require(batch, in: 10_000...100_000_000, flag: "batch")
+        try PerfOutput.require(repeats, in: 1...1000, flag: "repeats")
+        try PerfOutput.require(seconds, in: 0.1...600, flag: "seconds")
+        try PerfOutput.require(rate, in: 1000...100_000_000, flag: "rate")
     }
 
     func run() async throws {
         AgentLogging.bootstrap()
         let report = try await MonitoringBenchmark(batch: batch, repeats: repeats, seconds: seconds, targetRate: rate).run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try PerfOutput.printJSON(report)
             return
         }
         #if DEBUG

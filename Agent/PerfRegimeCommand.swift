@@ -20,8 +20,8 @@ struct PerfRegimeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...10_000).contains(passes) else { throw ValidationError("--passes \(passes) is out of range: expected 1...10000") }
-        guard (2000...1_000_000).contains(length) else { throw ValidationError("--length \(length) is out of range: expected 2000...1000000") }
+        try PerfOutput.require(passes, in: 1...10_000, flag: "passes")
+        try PerfOutput.require(length, in: 2000...1_000_000, flag: "length")
     }
 
     func run() throws {
@@ -31,9 +31,7 @@ struct PerfRegimeCommand: ParsableCommand {
             throw ValidationError("perf regime: \(error)")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try PerfOutput.printJSON(report)
             return
         }
         print("perf regime: \(report.passes) passes over \(report.length) generated returns, K = 3")

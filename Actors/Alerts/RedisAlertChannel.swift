@@ -48,14 +48,10 @@ public final class RedisAlertChannel: AlertChannel {
     public let configuration: RedisAlertConfiguration
     private let shared: Shared
 
-    private struct Queued: Sendable {
-        var sequence: UInt64
-        var event: AlertEvent
-    }
+    private typealias Queued = AlertOutbox.Entry
 
     private struct State: Sendable {
-        var buffer: CircularBuffer<Queued>
-        var nextSequence: UInt64 = 0
+        var outbox: AlertOutbox
         var stopping = false
         /// Monotonic deadline (ns) after which a stopping writer abandons what is left.
         var drainDeadline: UInt64 = 0
@@ -73,7 +69,7 @@ public final class RedisAlertChannel: AlertChannel {
         let finished = DispatchSemaphore(value: 0)
 
         init(capacity: Int) {
-            state = NIOLockedValueBox(State(buffer: CircularBuffer(initialCapacity: capacity)))
+            state = NIOLockedValueBox(State(outbox: AlertOutbox(capacity: capacity)))
         }
     }
 
@@ -92,31 +88,26 @@ public final class RedisAlertChannel: AlertChannel {
 
     /// Enqueues the event; O(1), never blocks on I/O.
     public func send(_ event: AlertEvent) {
-        let capacity = configuration.bufferCapacity
         let accepted = shared.state.withLockedValue { s -> Bool in
             guard !s.stopping else {
-                s.statistics.dropped += 1
+                s.outbox.refuse()
                 return false
             }
-            if s.buffer.count >= capacity {
-                s.buffer.removeFirst()
-                s.statistics.dropped += 1
-            }
-            s.buffer.append(Queued(sequence: s.nextSequence, event: event))
-            s.nextSequence += 1
-            s.statistics.enqueued += 1
+            s.outbox.append(event)
             return true
         }
         if accepted { shared.wake.signal() }
     }
 
-    public var droppedCount: Int { shared.state.withLockedValue { $0.statistics.dropped } }
+    public var droppedCount: Int { shared.state.withLockedValue { $0.outbox.dropped } }
 
     /// A snapshot of the counters.
     public var statistics: RedisAlertStatistics {
         shared.state.withLockedValue { s in
             var stats = s.statistics
-            stats.queued = s.buffer.count
+            stats.enqueued = s.outbox.enqueued
+            stats.dropped = s.outbox.dropped
+            stats.queued = s.outbox.count
             return stats
         }
     }
@@ -184,8 +175,8 @@ public final class RedisAlertChannel: AlertChannel {
     /// The next events to write (empty: wait for work), or nil when the writer must exit.
     private static func nextBatch(shared: Shared, size: Int) -> [Queued]? {
         shared.state.withLockedValue { s -> [Queued]? in
-            if s.stopping && (s.buffer.isEmpty || DispatchTime.now().uptimeNanoseconds >= s.drainDeadline) { return nil }
-            return Array(s.buffer.prefix(size))
+            if s.stopping && (s.outbox.isEmpty || DispatchTime.now().uptimeNanoseconds >= s.drainDeadline) { return nil }
+            return s.outbox.prefix(size)
         }
     }
 
@@ -203,7 +194,7 @@ public final class RedisAlertChannel: AlertChannel {
             }
         }
         shared.state.withLockedValue { s in
-            while let first = s.buffer.first, first.sequence <= last { s.buffer.removeFirst() }
+            s.outbox.removeThrough(last)
             s.statistics.delivered += batch.count - refused
             s.statistics.rejected += refused
             if let refusal { s.statistics.lastError = "Redis refused an alert event: \(refusal)" }

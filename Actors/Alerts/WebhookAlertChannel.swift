@@ -37,14 +37,10 @@ public final class WebhookAlertChannel: AlertChannel {
     private let eventLoop: any EventLoop
     private let state: NIOLockedValueBox<State>
 
-    private struct Queued: Sendable {
-        var sequence: UInt64
-        var event: AlertEvent
-    }
+    private typealias Queued = AlertOutbox.Entry
 
     private struct State: Sendable {
-        var buffer: CircularBuffer<Queued>
-        var nextSequence: UInt64 = 0
+        var outbox: AlertOutbox
         var delivering = false
         var closed = false
         var attempt = 0
@@ -60,25 +56,17 @@ public final class WebhookAlertChannel: AlertChannel {
         self.name = name
         self.configuration = configuration
         eventLoop = eventLoopGroup.next()
-        state = NIOLockedValueBox(State(buffer: CircularBuffer(initialCapacity: configuration.bufferCapacity)))
+        state = NIOLockedValueBox(State(outbox: AlertOutbox(capacity: configuration.bufferCapacity)))
     }
 
     /// Enqueues the event; O(1), never blocks on I/O.
     public func send(_ event: AlertEvent) {
-        let capacity = configuration.bufferCapacity
         let startDelivery = state.withLockedValue { s -> Bool in
             guard !s.closed else {
-                s.statistics.dropped += 1
+                s.outbox.refuse()
                 return false
             }
-            if s.buffer.count >= capacity {
-                s.buffer.removeFirst()
-                s.statistics.dropped += 1
-                s.unreportedDrops += 1
-            }
-            s.buffer.append(Queued(sequence: s.nextSequence, event: event))
-            s.nextSequence += 1
-            s.statistics.enqueued += 1
+            if s.outbox.append(event) { s.unreportedDrops += 1 }
             guard !s.delivering else { return false }
             s.delivering = true
             return true
@@ -88,13 +76,15 @@ public final class WebhookAlertChannel: AlertChannel {
         }
     }
 
-    public var droppedCount: Int { state.withLockedValue { $0.statistics.dropped } }
+    public var droppedCount: Int { state.withLockedValue { $0.outbox.dropped } }
 
     /// A snapshot of the counters.
     public var statistics: WebhookStatistics {
         state.withLockedValue { s in
             var stats = s.statistics
-            stats.queued = s.buffer.count
+            stats.enqueued = s.outbox.enqueued
+            stats.dropped = s.outbox.dropped
+            stats.queued = s.outbox.count
             return stats
         }
     }
@@ -107,7 +97,7 @@ public final class WebhookAlertChannel: AlertChannel {
     /// Posts the head of the buffer (runs on `eventLoop`).
     private func deliverNext() {
         let next = state.withLockedValue { s -> (Queued, Int)? in
-            guard !s.closed, let first = s.buffer.first else {
+            guard !s.closed, let first = s.outbox.first else {
                 s.delivering = false
                 return nil
             }
@@ -130,7 +120,7 @@ public final class WebhookAlertChannel: AlertChannel {
     private func finish(item: Queued, reportedDrops: Int, failure: (any Error)?) {
         guard let failure else {
             state.withLockedValue { s in
-                if s.buffer.first?.sequence == item.sequence { s.buffer.removeFirst() }
+                s.outbox.removeThrough(item.sequence)
                 s.statistics.delivered += 1
                 s.attempt = 0
                 s.unreportedDrops = max(0, s.unreportedDrops - reportedDrops)

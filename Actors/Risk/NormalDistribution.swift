@@ -5,6 +5,7 @@
 // the same algorithm scipy.special.ndtri's reference results agree with to ~1e-15.
 
 import Foundation
+import Protocols
 
 /// The standard normal distribution.
 public enum StandardNormal {
@@ -64,18 +65,12 @@ public enum StandardNormal {
 /// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator, so Monte Carlo VaR is
 /// reproducible for a given seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var bits: SplitMix64
 
     /// A generator whose whole output is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { bits.next() }
 
     /// Uniform in (0, 1): never 0, so `log` is safe.
     public mutating func nextUnit() -> Double {

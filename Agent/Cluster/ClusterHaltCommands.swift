@@ -14,19 +14,12 @@ struct ClusterHaltCommand: ParsableCommand {
     @Option(help: "Why (at most 1024 bytes; shown by `cluster status`).")
     var reason: String
 
-    func validate() throws {
-        guard !reason.isEmpty, reason.utf8.count <= 1024 else { throw ValidationError("--reason: expected 1...1024 bytes") }
-    }
+    func validate() throws { try ClusterOptions.validate(reason: reason) }
 
     func run() {
-        AgentLogging.bootstrap()
-        var inspector = ClusterInspector(redis: cluster.redisConfiguration(), key: cluster.key(), namespace: cluster.namespace,
-                                         operatorName: ClusterOptions.operatorName)
-        do {
+        cluster.perform { inspector in
             let record = try inspector.halt(reason: reason)
-            EvalExit.printJSON(["halted": "true", "raised_by": record.raisedBy, "reason": record.reason])
-        } catch {
-            ClusterExit.failure("\(error)")
+            return ["halted": "true", "raised_by": record.raisedBy, "reason": record.reason]
         }
     }
 }
@@ -43,19 +36,12 @@ struct ClusterResumeCommand: ParsableCommand {
     @Option(help: "Why (at most 1024 bytes).")
     var reason: String
 
-    func validate() throws {
-        guard !reason.isEmpty, reason.utf8.count <= 1024 else { throw ValidationError("--reason: expected 1...1024 bytes") }
-    }
+    func validate() throws { try ClusterOptions.validate(reason: reason) }
 
     func run() {
-        AgentLogging.bootstrap()
-        var inspector = ClusterInspector(redis: cluster.redisConfiguration(), key: cluster.key(), namespace: cluster.namespace,
-                                         operatorName: ClusterOptions.operatorName)
-        do {
+        cluster.perform { inspector in
             let wasHalted = try inspector.resume(reason: reason)
-            EvalExit.printJSON(["resumed": "true", "was_halted": wasHalted ? "true" : "false", "operator": inspector.operatorSender])
-        } catch {
-            ClusterExit.failure("\(error)")
+            return ["resumed": "true", "was_halted": wasHalted ? "true" : "false", "operator": inspector.operatorSender]
         }
     }
 }
@@ -78,18 +64,11 @@ struct ClusterProposeCommand: ParsableCommand {
     var value: String = ""
 
     func run() {
-        AgentLogging.bootstrap()
         guard let parsed = DecisionTopicName.parse(topic) else {
             EvalExit.fail("--topic '\(topic)': expected one of \(DecisionTopicName.all)")
         }
-        var inspector = ClusterInspector(redis: cluster.redisConfiguration(), key: cluster.key(), namespace: cluster.namespace,
-                                         operatorName: ClusterOptions.operatorName)
-        do {
-            let id = try inspector.propose(topic: parsed, value: Array(value.utf8))
-            let result: [String: String] = ["proposal": id.description]
-            EvalExit.printJSON(result)
-        } catch {
-            ClusterExit.failure("\(error)")
+        cluster.perform { inspector in
+            ["proposal": try inspector.propose(topic: parsed, value: Array(value.utf8)).description]
         }
     }
 }

@@ -30,6 +30,28 @@ struct ClusterOptions: ParsableArguments {
         }
     }
 
+    /// An inspector on this cluster, signing as the operator.
+    func inspector() -> ClusterInspector {
+        ClusterInspector(redis: redisConfiguration(), key: key(), namespace: namespace, operatorName: Self.operatorName)
+    }
+
+    /// Runs one operator action on the cluster and prints its result as JSON; a failure
+    /// (Redis unreachable, refused) exits 1 with one stderr line.
+    func perform(_ action: (inout ClusterInspector) throws -> [String: String]) {
+        AgentLogging.bootstrap()
+        var inspector = inspector()
+        do {
+            EvalExit.printJSON(try action(&inspector))
+        } catch {
+            ClusterExit.failure("\(error)")
+        }
+    }
+
+    /// Checks an operator's `--reason`: 1 to 1024 bytes.
+    static func validate(reason: String) throws {
+        guard !reason.isEmpty, reason.utf8.count <= 1024 else { throw ValidationError("--reason: expected 1...1024 bytes") }
+    }
+
     /// The operator's name for signed operator messages.
     static var operatorName: String {
         let environment = ProcessInfo.processInfo.environment

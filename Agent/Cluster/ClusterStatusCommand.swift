@@ -24,8 +24,7 @@ struct ClusterStatusCommand: ParsableCommand {
 
     func run() {
         AgentLogging.bootstrap()
-        let inspector = ClusterInspector(redis: cluster.redisConfiguration(), key: cluster.key(), namespace: cluster.namespace,
-                                         operatorName: ClusterOptions.operatorName)
+        let inspector = cluster.inspector()
         let status: ClusterStatus
         do {
             status = try inspector.status(decisionCount: decisions)

@@ -84,7 +84,7 @@ final class ClusterTestRedis {
         try server.run()
         process = server
         url = "redis://\(host):\(port)"
-        let ready = ClusterCLI.eventually(seconds: 5) {
+        let ready = ClusterCLI.eventually(seconds: 30) {
             let probe = Process()
             probe.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
             probe.arguments = ["-h", host, "-p", "\(port)", "ping"]

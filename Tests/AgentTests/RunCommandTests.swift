@@ -241,7 +241,7 @@ struct RunCommandTests {
         #expect(anonymous == 401)
         let (paused, pausedBody) = try await http.call("POST", "/api/control/pause", token: operatorToken)
         #expect(paused == 200, "\(String(decoding: pausedBody, as: UTF8.self))")
-        #expect(await waitFor(seconds: 10) { agent.stdout.contains("PAUSED") })
+        #expect(await waitFor(seconds: 30) { agent.stdout.contains("PAUSED") })
         let (resumed, _) = try await http.call("POST", "/api/control/resume", token: operatorToken)
         #expect(resumed == 200)
 
@@ -318,22 +318,22 @@ struct RunCommandTests {
                                           "--cluster", "--redis", redis.url, "--agent-id", "runner-1"],
                                          environment: environment)
         let port = try #require(await agent.port(), "stderr: \(agent.stderr.suffix(2000))")
-        #expect(await waitFor(seconds: 20) {
+        #expect(await waitFor(seconds: 30) {
             ClusterCLI.memberIDs((try? ClusterCLI.status(redis.url, namespace)) ?? [:]) == ["runner-1"]
         })
         let halt = try ClusterCLI.run(["cluster", "halt", "--reason", "test", "--redis", redis.url, "--namespace", namespace])
         #expect(halt.status == 0, "\(halt.stderr)")
         let http = LiveAgentHTTP(port: port)
-        #expect(await waitFor(seconds: 10) { agent.stdout.contains("CLUSTER-HALT") })
+        #expect(await waitFor(seconds: 30) { agent.stdout.contains("CLUSTER-HALT") })
         let health = try await http.json("/health")
         let redisCheck = (health["subsystems"] as? [[String: Any]])?.first { $0["name"] as? String == "redis" }
         #expect((redisCheck?["detail"] as? String)?.contains("halt") == true)
         // The halt alert went cluster-wide through the Redis alert channel (its history stream).
-        #expect(await waitFor(seconds: 10) { redisCLI(redis.url, ["XRANGE", "\(namespace):alerts:history", "-", "+"]).contains("cluster_halt") })
+        #expect(await waitFor(seconds: 30) { redisCLI(redis.url, ["XRANGE", "\(namespace):alerts:history", "-", "+"]).contains("cluster_halt") })
         let resume = try ClusterCLI.run(["cluster", "resume", "--reason", "test", "--redis", redis.url, "--namespace", namespace])
         #expect(resume.status == 0, "\(resume.stderr)")
         // The gate reopens: the newest status line no longer says CLUSTER-HALT.
-        #expect(await waitFor(seconds: 10) {
+        #expect(await waitFor(seconds: 30) {
             agent.stdout.split(separator: "\n").last { $0.hasPrefix("ticks/s ") }.map { !$0.contains("CLUSTER-HALT") } ?? false
         })
         // An operator's HTTP halt halts the whole cluster.
@@ -342,13 +342,13 @@ struct RunCommandTests {
         let adminToken = try #require(admin.stdout.split(separator: "\n").last.map(String.init), "\(admin.stderr)")
         let (halted, haltBody) = try await http.call("POST", "/api/control/halt", token: adminToken, body: #"{"reason":"test halt"}"#)
         #expect(halted == 200, "\(String(decoding: haltBody, as: UTF8.self))")
-        #expect(await waitFor(seconds: 10) { (try? ClusterCLI.status(redis.url, namespace))?["halted"] as? Bool == true })
+        #expect(await waitFor(seconds: 30) { (try? ClusterCLI.status(redis.url, namespace))?["halted"] as? Bool == true })
         let (resumeLocal, _) = try await http.call("POST", "/api/control/resume", token: adminToken)
         #expect(resumeLocal == 409, "an operator halt is not lifted by resume")
         let stopped = await agent.stop()
         #expect(stopped.status == 0, "\(agent.stderr.suffix(2000))")
         // It left the cluster on the way out (its member key would otherwise live 60 s).
-        #expect(await waitFor(seconds: 3) {
+        #expect(await waitFor(seconds: 30) {
             ClusterCLI.memberIDs((try? ClusterCLI.status(redis.url, namespace)) ?? [:]).isEmpty
         })
     }

@@ -2,23 +2,19 @@ import Foundation
 import Protocols
 import Synchronization
 import Testing
+import TestSupport
 @testable import Alerts
 
 /// The Redis of `scripts/with-redis.sh` (QUANTUM_AGENT_REDIS_URL), or a private server.
 enum AlertsTestRedis {
     static func with(_ body: (RedisConfiguration) async throws -> Void) async throws {
-        if let url = ProcessInfo.processInfo.environment["QUANTUM_AGENT_REDIS_URL"], !url.isEmpty {
-            return try await body(try RedisConfiguration(url: url))
-        }
-        let server = try RedisServerProcess()
-        defer { server.stop() }
-        try await body(server.configuration)
+        try await TestRedis.withAsync(body)
     }
 
     /// Channel and stream names unique to one test.
     static func names(_ test: String) -> (channel: String, stream: String) {
-        let prefix = "test:alerts:\(test):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
-        return (prefix + ":channel", prefix + ":stream")
+        let prefix = TestRedis.prefix("alerts:\(test)")
+        return (prefix + "channel", prefix + "stream")
     }
 }
 

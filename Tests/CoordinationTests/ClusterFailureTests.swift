@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Protocols
 import Runtime
@@ -31,11 +32,11 @@ struct ClusterFailureTests {
                     }
                     let id = await agents[round % 3].actor.propose(topic: .consensusRegime, value: Array("r\(round)".utf8))
                     proposed.append(id)
-                    _ = await ClusterTestKit.eventually(seconds: 3) { agents.allSatisfy { $0.events.applied.contains { $0.proposal == id } } }
+                    _ = await ClusterTestKit.eventually(seconds: 30) { agents.allSatisfy { $0.events.applied.contains { $0.proposal == id } } }
                 }
                 let committed = try Self.committedDecisions(server.configuration, namespace: ns)
                 #expect(committed.count >= 7, "at most the proposal in flight during the restart may be lost, not decided")
-                #expect(await ClusterTestKit.eventually(seconds: 5) {
+                #expect(await ClusterTestKit.eventually(seconds: 30) {
                     agents.allSatisfy { agent in committed.allSatisfy { id in agent.events.applied.contains { $0.proposal == id } } }
                 })
                 for agent in agents {

@@ -88,7 +88,7 @@ enum ClusterTestKit {
     /// Polls (5 ms) until `condition` holds; gives up after `seconds` (a guard against
     /// hanging, not a timing assertion). Returns whether it held.
     @discardableResult
-    static func eventually(seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
+    static func eventually(seconds: Double = 30, _ condition: () async -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if await condition() { return true }
@@ -98,7 +98,7 @@ enum ClusterTestKit {
     }
 
     /// Waits until every agent lists exactly `ids` as live members.
-    static func waitForMembers(_ agents: [TestAgent], _ ids: [String], seconds: Double = 10) async -> Bool {
+    static func waitForMembers(_ agents: [TestAgent], _ ids: [String], seconds: Double = 30) async -> Bool {
         await eventually(seconds: seconds) {
             for agent in agents where await agent.actor.status().members.map(\.id) != ids.sorted() { return false }
             return true

@@ -2,6 +2,7 @@
 // hands on recorded, the Redis of `scripts/with-redis.sh`, and a loopback TCP line server.
 
 import Foundation
+import TestSupport
 import Market
 import Protocols
 import Synchronization
@@ -54,7 +55,7 @@ final class FeedRun: Sendable {
     func stop() -> Double? {
         let start = DispatchTime.now().uptimeNanoseconds
         stopFlag.store(true, ordering: .releasing)
-        guard done.wait(timeout: .now() + 10) == .success else { return nil }
+        guard done.wait(timeout: .now() + 30) == .success else { return nil }
         done.signal()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
@@ -72,19 +73,10 @@ final class FeedRun: Sendable {
 /// Redis for the tests: the server of `scripts/with-redis.sh` (QUANTUM_AGENT_REDIS_URL), or a
 /// private redis-server for the duration of `body`.
 enum FeedTestRedis {
-    static func with<T>(_ body: (RedisConfiguration) throws -> T) throws -> T {
-        if let url = ProcessInfo.processInfo.environment["QUANTUM_AGENT_REDIS_URL"], !url.isEmpty {
-            return try body(try RedisConfiguration(url: url))
-        }
-        let server = try RedisServerProcess()
-        defer { server.stop() }
-        return try body(server.configuration)
-    }
+    static func with<T>(_ body: (RedisConfiguration) throws -> T) throws -> T { try TestRedis.with(body) }
 
     /// A stream key unique to one test.
-    static func key(_ name: String) -> String {
-        "test:feed:\(name):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
-    }
+    static func key(_ name: String) -> String { TestRedis.prefix("feed:\(name)") + "stream" }
 
     /// The symbol of the probe entries of ``waitUntilReading(_:writer:key:)``.
     static let probeSymbol = "PROBE"

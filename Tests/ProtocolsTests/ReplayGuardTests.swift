@@ -31,7 +31,7 @@ struct ReplayGuardTests {
 
     @Test("seeded random permutations: every sequence number is accepted exactly once")
     func randomPermutationsAcceptEachOnce() {
-        var rng = SeededGenerator(seed: 0x5EED_0004)
+        var rng = SplitMix64(seed: 0x5EED_0004)
         var guardian = ReplayGuard()
         var accepted = 0
         var base: UInt64 = 1

@@ -11,7 +11,7 @@ struct WireCodecTests {
 
     @Test("random messages of every type round-trip exactly (seeded property test)")
     func roundTripProperty() throws {
-        var rng = SeededGenerator(seed: 0x5EED_0001)
+        var rng = SplitMix64(seed: 0x5EED_0001)
         var seenTypes = Set<WireMessageType>()
         var buffer: [UInt8] = []
         for _ in 0..<2000 {
@@ -40,7 +40,7 @@ struct WireCodecTests {
 
     @Test("every single-bit flip of a valid message is rejected, never accepted")
     func bitFlipsRejected() throws {
-        var rng = SeededGenerator(seed: 0x5EED_0002)
+        var rng = SplitMix64(seed: 0x5EED_0002)
         for _ in 0..<20 {
             let bytes = try codec.encode(WireFixtures.message(&rng))
             for index in bytes.indices {
@@ -115,7 +115,7 @@ struct WireCodecTests {
 
     @Test("random byte strings and random truncations never crash and always throw WireError")
     func randomGarbage() throws {
-        var rng = SeededGenerator(seed: 0x5EED_0003)
+        var rng = SplitMix64(seed: 0x5EED_0003)
         for _ in 0..<3000 {
             let garbage = WireFixtures.bytes(&rng, max: 200)
             #expect(throws: WireError.self) { try codec.decode(garbage) }

@@ -6,7 +6,7 @@ enum WireFixtures {
     static func key() throws -> WireKey { try WireKey(bytes: Array(0..<32)) }
     static func otherKey() throws -> WireKey { try WireKey(bytes: Array(repeating: 7, count: 32)) }
 
-    static func string(_ rng: inout SeededGenerator, maxBytes: Int, allowEmpty: Bool = true) -> String {
+    static func string(_ rng: inout SplitMix64, maxBytes: Int, allowEmpty: Bool = true) -> String {
         let alphabet = Array("abcXYZ019-_:#é€😀 ")
         var result = ""
         let target = Int.random(in: (allowEmpty ? 0 : 1)...max(1, maxBytes / 4), using: &rng)
@@ -19,15 +19,15 @@ enum WireFixtures {
         return result
     }
 
-    static func bytes(_ rng: inout SeededGenerator, max: Int) -> [UInt8] {
+    static func bytes(_ rng: inout SplitMix64, max: Int) -> [UInt8] {
         (0..<Int.random(in: 0...max, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
-    static func proposalID(_ rng: inout SeededGenerator) -> ProposalID {
+    static func proposalID(_ rng: inout SplitMix64) -> ProposalID {
         ProposalID(proposer: string(&rng, maxBytes: 64, allowEmpty: false), number: rng.next())
     }
 
-    static func payload(_ rng: inout SeededGenerator) -> WirePayload {
+    static func payload(_ rng: inout SplitMix64) -> WirePayload {
         let topic = DecisionTopic.allCases.randomElement(using: &rng) ?? .riskOff
         switch Int.random(in: 0..<6, using: &rng) {
         case 0:
@@ -51,7 +51,7 @@ enum WireFixtures {
         }
     }
 
-    static func message(_ rng: inout SeededGenerator) -> WireMessage {
+    static func message(_ rng: inout SplitMix64) -> WireMessage {
         WireMessage(
             sender: string(&rng, maxBytes: 64, allowEmpty: false), sequence: rng.next(),
             timestampNs: rng.next(), payload: payload(&rng))
