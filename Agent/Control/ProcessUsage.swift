@@ -1,6 +1,7 @@
 // Memory and CPU of this process, read from /proc (and the cgroup limit when there is one),
 // for /health's memory and cpu checks.
 
+import Alerts
 import Foundation
 import Synchronization
 
@@ -8,7 +9,7 @@ import Synchronization
 struct ProcessUsage: Sendable, Equatable {
     /// Resident set size, bytes.
     var residentBytes: UInt64?
-    /// The memory limit: the cgroup's `memory.max`, else MemTotal, bytes.
+    /// The memory limit: the cgroup's (v1 or v2), else MemTotal, bytes.
     var memoryLimitBytes: UInt64?
     /// CPU time used since the previous sample over the wall time × cores (nil on the first sample).
     var cpuFraction: Double?
@@ -30,17 +31,12 @@ final class ProcessUsageSampler: Sendable {
     /// - Parameter procRoot: `/proc` (a fixture directory in tests).
     init(procRoot: String = "/proc") { self.root = procRoot }
 
-    /// Reads /proc/self/statm, /proc/self/stat, the cgroup limit and /proc/meminfo.
+    /// Reads memory through `MemoryUsageProbe` (VmRSS, the cgroup limit, MemTotal) and CPU
+    /// time from /proc/self/stat.
     func sample() -> ProcessUsage {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
-        let resident = read("\(root)/self/statm")?.split(separator: " ").dropFirst().first
-            .flatMap { UInt64($0) }.map { $0 * pageSize }
-        let cgroupLimit = read("/sys/fs/cgroup/memory.max").flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        let memTotal = read("\(root)/meminfo")?.split(separator: "\n")
-            .first { $0.hasPrefix("MemTotal:") }?
-            .split(separator: " ").dropFirst().first.flatMap { UInt64($0) }.map { $0 * 1024 }
-        let limit = [cgroupLimit, memTotal].compactMap { $0 }.min()
+        // The same reading as the memory-usage alert rule: cgroup v1 or v2 limit, else MemTotal.
+        let memory = try? MemoryUsageProbe(procRoot: root).read()
         var cpu: Double?
         if let cpuSeconds = cpuSecondsUsed() {
             let wall = Date().timeIntervalSince1970
@@ -50,7 +46,8 @@ final class ProcessUsageSampler: Sendable {
                 return max(0, (cpuSeconds - last.cpuSeconds) / ((wall - last.wall) * Double(cores)))
             }
         }
-        return ProcessUsage(residentBytes: resident, memoryLimitBytes: limit, cpuFraction: cpu, cores: cores)
+        return ProcessUsage(residentBytes: memory?.residentBytes, memoryLimitBytes: memory?.limitBytes, cpuFraction: cpu,
+                            cores: cores)
     }
 
     /// utime + stime of /proc/self/stat, seconds.
