@@ -181,10 +181,15 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
+        // Read while the job is ours: once pushed it may run, and its task end, at once.
+        let lines = JobCacheHints.lines(of: unowned)
         if overflowCount.load(ordering: .relaxed) > 0 || !jobs.push(unowned) {
             overflow.withLock { $0.append(unowned) }
             overflowCount.add(1, ordering: .releasing)
         }
+        // A job from another thread is read next by this executor's core: demote its
+        // lines (see JobCacheHints), after the push (measured faster than before it).
+        if !isOnExecutorThread { JobCacheHints.demote(lines) }
         if idleStrategy != .spin { forceWake() }
     }
 
@@ -283,6 +288,7 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
     private func runJobs(max: Int, serial: UnownedSerialExecutor) -> Int {
         var count = 0
         while count < max, let job = jobs.pop() {
+            JobCacheHints.prefetch(job)
             job.runSynchronously(on: serial)
             count += 1
         }

@@ -62,6 +62,24 @@ static inline void qa_cpu_relax(void) {
 #endif
 }
 
+/// Prefetches the cache line at p for writing (x86 PREFETCHW; a no-op hint elsewhere).
+static inline void qa_prefetch_write(const void *p) {
+#if defined(__x86_64__)
+    __asm__ __volatile__("prefetchw %0" : : "m"(*(const char *)p));
+#else
+    __builtin_prefetch(p, 1, 3);
+#endif
+}
+/// Hints that the cache line at p be moved from this core's private caches to the
+/// shared last-level cache (x86 CLDEMOTE; a NOP on CPUs without it).
+static inline void qa_cache_demote(const void *p) {
+#if defined(__x86_64__)
+    __asm__ __volatile__(".byte 0x0f, 0x1c, 0x07" : : "D"(p) : "memory");
+#else
+    (void)p;
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
