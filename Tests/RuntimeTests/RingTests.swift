@@ -92,6 +92,26 @@ struct WideMessage {
         #expect(Tracked.live.load(ordering: .relaxed) == before)
     }
 
+    /// A ring that goes away full, after it has wrapped, releases every element it
+    /// still holds exactly once: the drain in `SequencedRing.deinit` stops at the
+    /// slot it started from, under each ring's sequence convention.
+    @Test(arguments: RingKind.allCases, [3, 8])
+    func aFullRingReleasesEveryQueuedElementWhenItGoesAway(kind: RingKind, capacity: Int) throws {
+        let before = Tracked.live.load(ordering: .relaxed)
+        do {
+            let ring = try kind.make(Tracked.self, capacity: capacity)
+            for value in 0..<(capacity * 5 + 1) {
+                #expect(ring.push(Tracked(value)))
+                #expect(ring.pop()?.value == value)
+            }
+            for value in 0..<capacity { #expect(ring.push(Tracked(value))) }
+            #expect(!ring.push(Tracked(-1)))
+            #expect(ring.count() == capacity)
+            #expect(Tracked.live.load(ordering: .relaxed) == before + capacity)
+        }
+        #expect(Tracked.live.load(ordering: .relaxed) == before)
+    }
+
     /// Four producer threads into a small MPSC ring (so it fills and wraps often):
     /// every message arrives once, in order per producer.
     @Test func mpscRingKeepsEveryMessageOfFourProducersInOrder() throws {
