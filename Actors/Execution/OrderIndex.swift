@@ -4,11 +4,16 @@
 /// Replaces a `[UInt64: Int32]` in the paper venue's hot path: Swift's dictionary
 /// hashes with per-process-seeded SipHash and checks uniqueness on every mutation,
 /// which cost more than the rest of `submit`; here a lookup is a multiply, a shift
-/// and (at load ≤ 1/2) about one probe. Never allocates after init.
+/// and (at load ≤ 1/2) about one probe. Key and slot share an entry, so a probe
+/// touches one cache line. Never allocates after init.
 struct OrderIndex: Sendable {
-    private var keys: [UInt64]
-    /// Slot per entry; −1 = empty.
-    private var values: [Int32]
+    struct Entry: Sendable {
+        var key: UInt64
+        /// Venue slot; −1 = empty.
+        var slot: Int32
+    }
+
+    private var entries: [Entry]
     private let mask: Int
     private let shift: UInt64
     /// Entries held.
@@ -18,8 +23,7 @@ struct OrderIndex: Sendable {
     init(capacity: Int) {
         var size = 2
         while size < 2 * max(1, capacity) { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: -1, count: size)
+        entries = [Entry](repeating: Entry(key: 0, slot: -1), count: size)
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
@@ -30,8 +34,8 @@ struct OrderIndex: Sendable {
     /// The slot of `key`, or nil.
     func find(_ key: UInt64) -> Int32? {
         var i = home(key)
-        while values[i] >= 0 {
-            if keys[i] == key { return values[i] }
+        while entries[i].slot >= 0 {
+            if entries[i].key == key { return entries[i].slot }
             i = (i + 1) & mask
         }
         return nil
@@ -39,19 +43,29 @@ struct OrderIndex: Sendable {
 
     /// Adds `key` → `slot`; the caller guarantees the key is absent and `count < capacity`.
     mutating func insert(_ key: UInt64, slot: Int32) {
+        _ = insertIfAbsent(key, slot: slot)
+    }
+
+    /// Adds `key` → `slot` unless `key` is present (one probe run for both); the caller
+    /// guarantees `count < capacity`.
+    /// - Returns: false when `key` was already there (nothing changed).
+    mutating func insertIfAbsent(_ key: UInt64, slot: Int32) -> Bool {
         var i = home(key)
-        while values[i] >= 0 { i = (i + 1) & mask }
-        keys[i] = key
-        values[i] = slot
+        while entries[i].slot >= 0 {
+            if entries[i].key == key { return false }
+            i = (i + 1) & mask
+        }
+        entries[i] = Entry(key: key, slot: slot)
         count += 1
+        return true
     }
 
     /// Removes `key`; returns its slot, or nil when absent.
     mutating func remove(_ key: UInt64) -> Int32? {
         var i = home(key)
-        while values[i] >= 0 {
-            if keys[i] == key {
-                let slot = values[i]
+        while entries[i].slot >= 0 {
+            if entries[i].key == key {
+                let slot = entries[i].slot
                 deleteAt(i)
                 count -= 1
                 return slot
@@ -68,16 +82,15 @@ struct OrderIndex: Sendable {
         var j = start
         while true {
             j = (j + 1) & mask
-            guard values[j] >= 0 else { break }
-            let h = home(keys[j])
+            guard entries[j].slot >= 0 else { break }
+            let h = home(entries[j].key)
             // Entry j may move to the hole iff its home is not cyclically in (hole, j].
             let between = hole <= j ? (h > hole && h <= j) : (h > hole || h <= j)
             if !between {
-                keys[hole] = keys[j]
-                values[hole] = values[j]
+                entries[hole] = entries[j]
                 hole = j
             }
         }
-        values[hole] = -1
+        entries[hole].slot = -1
     }
 }

@@ -114,13 +114,16 @@ public struct PaperVenue: OrderVenue, Sendable {
 
     public mutating func submit(_ order: OrderRequest, now: UInt64) -> ExecutionReport {
         let valid = order.quantity.isFinite && order.quantity > 0 && order.limitPrice.isFinite && order.limitPrice > 0
-            && Int(order.symbol) >= 0 && Int(order.symbol) < marks.count && index.find(order.id) == nil
+            && Int(order.symbol) >= 0 && Int(order.symbol) < marks.count
         guard valid else { return reject(order, reason: .invalidOrder, now: now) }
-        guard freeCount > 0 else { return reject(order, reason: .venueReject, now: now) }
+        // A duplicate id is an invalid order, also when the venue is full.
+        guard freeCount > 0 else {
+            return reject(order, reason: index.find(order.id) == nil ? .venueReject : .invalidOrder, now: now)
+        }
+        let slot = free[freeCount - 1]
+        guard index.insertIfAbsent(order.id, slot: slot) else { return reject(order, reason: .invalidOrder, now: now) }
         freeCount -= 1
-        let slot = free[freeCount]
         slots[Int(slot)] = Slot(order: order, cumulative: 0, status: .new)
-        index.insert(order.id, slot: slot)
         acks.push(slot: slot, due: now &+ configuration.ackLatencyNanos)
         accepted += 1
         return ExecutionReport(orderID: order.id, symbol: order.symbol, side: order.side, status: .new,

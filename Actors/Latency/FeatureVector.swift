@@ -36,4 +36,16 @@ public struct FeatureVector: Sendable, Equatable {
         buffer[4] = spreadBps
         buffer[5] = imbalance
     }
+
+    /// Calls `body` with the six features in order in contiguous memory on the stack
+    /// (what `write(into:)` puts in an array, without the array).
+    @inlinable
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        var values = (logReturn, volatility, momentum, zScore, spreadBps, imbalance)
+        return try withUnsafeMutablePointer(to: &values) { tuple in
+            try tuple.withMemoryRebound(to: Double.self, capacity: Self.count) { base in
+                try body(UnsafeBufferPointer(start: base, count: Self.count))
+            }
+        }
+    }
 }

@@ -32,6 +32,14 @@ public actor LatencyEngine: SupervisedActor {
         case publish
     }
 
+    /// The book's equity, and position and last price per symbol (index order): the inputs
+    /// of `RiskMonitor.record(equity:)` and `evaluate(positions:prices:)`.
+    public struct RiskInputs: Sendable, Equatable {
+        public var equity: Double
+        public var positions: [Double]
+        public var prices: [Double]
+    }
+
     /// A summary for the status line and the control plane.
     public struct Status: Sendable, Codable, Equatable {
         public var positions: [String: Double]
@@ -75,13 +83,25 @@ public actor LatencyEngine: SupervisedActor {
         self.ticks = ticks
         // The handler runs on the executor's thread, like every isolated method, so it
         // may use the core directly: no `assumeIsolated` check and no actor reference
-        // per tick (the fast path the per-tick budget asks for).
-        let clock = executor.clock
-        ticks?.bind(to: executor) { tick in
-            if let control {
-                while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
+        // per tick (the fast path the per-tick budget asks for). With the
+        // monotonic clock (every live executor) the core reads it inline rather than
+        // through the existential: nine reads per tick.
+        if executor.clock is MonotonicClock {
+            let clock = MonotonicClock()
+            ticks?.bind(to: executor) { tick in
+                if let control {
+                    while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
+                }
+                cell.pointer.pointee.process(tick, clock: clock)
             }
-            cell.pointer.pointee.process(tick, clock: clock)
+        } else {
+            let clock = executor.clock
+            ticks?.bind(to: executor) { tick in
+                if let control {
+                    while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
+                }
+                cell.pointer.pointee.process(tick, clock: clock)
+            }
         }
     }
 
@@ -137,8 +157,23 @@ public actor LatencyEngine: SupervisedActor {
                       halted: core.halted, killSwitch: core.killSwitchTripped)
     }
 
-    /// The book, for tests and the summary.
+    /// The book, for tests and the summary (a copy: the engine's next fill then copies
+    /// the book's arrays on write — use `riskInputs()` for periodic reads).
     public func positionBook() -> Execution.PositionBook { core.book }
+
+    /// What the periodic VaR and stress report needs, read in place (no copy of the book).
+    public func riskInputs() -> RiskInputs {
+        let book = core.book
+        let count = core.configuration.symbols.count
+        var inputs = RiskInputs(equity: book.equity, positions: [], prices: [])
+        inputs.positions.reserveCapacity(count)
+        inputs.prices.reserveCapacity(count)
+        for index in 0..<count {
+            inputs.positions.append(book.position(Int32(index)))
+            inputs.prices.append(book.lastPrice(Int32(index)))
+        }
+        return inputs
+    }
 }
 
 import Execution

@@ -7,7 +7,8 @@ public enum PipelineStage: Int, CaseIterable, Sendable, Codable, CustomStringCon
     case queue        // ingress stamp → engine picks the tick up
     case features
     case regime
-    case learning
+    case learning     // prediction by the compiled model
+    case labels       // label maturation and the learning / monitoring taps
     case decision
     case risk
     case execution
@@ -18,9 +19,25 @@ public enum PipelineStage: Int, CaseIterable, Sendable, Codable, CustomStringCon
         case .features: return "features"
         case .regime: return "regime"
         case .learning: return "learning"
+        case .labels: return "labels"
         case .decision: return "decision"
         case .risk: return "risk"
         case .execution: return "execution"
+        }
+    }
+}
+
+/// The off-hot-path consumers the engine feeds through taps (see `ModuleTap`).
+public enum PipelineTap: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case regime
+    case learning
+    case monitoring
+
+    public var description: String {
+        switch self {
+        case .regime: return "regime"
+        case .learning: return "learning"
+        case .monitoring: return "monitoring"
         }
     }
 }
@@ -55,6 +72,9 @@ public final class PipelineMetrics: @unchecked Sendable {
         /// Ticks replaced by a newer tick of the same symbol while the engine's queue
         /// was above its watermark (load shedding).
         public var conflated: UInt64
+        /// Samples not sent to a module because its mailbox was above the tap's watermark,
+        /// by tap (`PipelineTap.description`): the engine sheds rather than waits.
+        public var shed: [String: UInt64]
     }
 
     private struct Shared {
@@ -66,14 +86,17 @@ public final class PipelineMetrics: @unchecked Sendable {
         var rejected: UInt64 = 0
         var fills: UInt64 = 0
         var misses: UInt64 = 0
+        var shed = [UInt64](repeating: 0, count: PipelineTap.allCases.count)
     }
 
     /// Histograms per set: the stages, then end-to-end, then tick.
     private static let histogramCount = PipelineStage.allCases.count + 2
     private static let endToEndSlot = PipelineStage.allCases.count
     private static let tickSlot = PipelineStage.allCases.count + 1
-    /// Counters per set: ticks, orders, rejected, fills, deadline misses.
-    private static let counterCount = 5
+    /// Counters per set: ticks, orders, rejected, fills, deadline misses, then one shed
+    /// counter per tap.
+    private static let shedBase = 5
+    private static let counterCount = 5 + PipelineTap.allCases.count
 
     /// Engine-thread state: the active set, and ticks since the last flip.
     private struct EngineState {
@@ -87,7 +110,8 @@ public final class PipelineMetrics: @unchecked Sendable {
     private let engine: UnsafeMutablePointer<EngineState>
     /// The set waiting to be merged by a reader, or −1.
     private let full = Atomic<Int>(-1)
-    private let conflatedCount = Atomic<UInt64>(0)
+    /// Written by the feed thread: on lines of its own, away from the engine's fields.
+    private let conflatedCount = PaddedCounter()
     public let publishEvery: Int
 
     public init(publishEvery: Int = 4096) {
@@ -128,8 +152,13 @@ public final class PipelineMetrics: @unchecked Sendable {
     @inline(__always) func fill() { activeCounters[3] &+= 1 }
     @inline(__always) func deadlineMiss() { activeCounters[4] &+= 1 }
 
+    /// Counts a sample a tap did not send (engine thread only: the taps run there).
+    @inline(__always) public func shed(_ tap: PipelineTap, count: Int = 1) {
+        activeCounters[Self.shedBase + tap.rawValue] &+= UInt64(max(0, count))
+    }
+
     /// Counts a tick shed by conflation (any thread: the producer's).
-    @inline(__always) func conflated() { conflatedCount.add(1, ordering: .relaxed) }
+    @inline(__always) func conflated() { conflatedCount.value.add(1, ordering: .relaxed) }
 
     @inline(__always) func tickDone(_ nanos: UInt64) {
         activeHistograms[Self.tickSlot].recordClamped(nanos)
@@ -181,6 +210,7 @@ public final class PipelineMetrics: @unchecked Sendable {
             shared.rejected &+= c[2]
             shared.fills &+= c[3]
             shared.misses &+= c[4]
+            for tap in PipelineTap.allCases { shared.shed[tap.rawValue] &+= c[Self.shedBase + tap.rawValue] }
             for index in 0..<Self.counterCount { c[index] = 0 }
             full.store(-1, ordering: .releasing)
         }
@@ -189,13 +219,14 @@ public final class PipelineMetrics: @unchecked Sendable {
     /// Everything published so far.
     public func snapshot() -> Snapshot {
         collect()
-        let conflated = conflatedCount.load(ordering: .relaxed)
+        let conflated = UInt64(conflatedCount.value.load(ordering: .relaxed))
         return shared.withLock { shared in
             Snapshot(
                 endToEnd: LatencySummary(shared.endToEnd), tick: LatencySummary(shared.tick),
                 stages: Dictionary(uniqueKeysWithValues: PipelineStage.allCases.map { ($0.description, LatencySummary(shared.stages[$0.rawValue])) }),
                 ticks: shared.ticks, orders: shared.orders, rejectedByRisk: shared.rejected, fills: shared.fills,
-                deadlineMisses: shared.misses, conflated: conflated)
+                deadlineMisses: shared.misses, conflated: conflated,
+                shed: Dictionary(uniqueKeysWithValues: PipelineTap.allCases.map { ($0.description, shared.shed[$0.rawValue]) }))
         }
     }
 }

@@ -59,15 +59,17 @@ public final class TickMailbox: Drainable, @unchecked Sendable {
     private let ring: MPMCRing<Tick>
     private let slots: ConflatingChannel<Tick>
     private let metrics: PipelineMetrics?
-    private let queued = Atomic<Int>(0)
-    private let rejected = Atomic<Int>(0)
-    private let delivered = Atomic<Int>(0)
-    private let highWater = Atomic<Int>(0)
+    // Producer-written (`queued`, `rejected`) and consumer-written (`delivered`, `highWater`)
+    // counters each on lines of their own (see `PaddedCounter`); `closed` is read per send.
+    private let queued = PaddedCounter()
+    private let rejected = PaddedCounter()
+    private let delivered = PaddedCounter()
+    private let highWater = PaddedCounter()
     private let closed = Atomic<Bool>(false)
     /// Symbols with a conflated tick waiting (an upper bound: raised before a key is
     /// queued, lowered after it is taken), so that neither side calls into the
     /// conflating channel while nothing is conflated.
-    private let pendingConflated = Atomic<Int>(0)
+    private let pendingConflated = PaddedCounter()
     private var localDelivered = 0
     private var receiver: (any ActorExecutor)?
     private var handler: ((Tick) -> Void)?
@@ -100,38 +102,38 @@ public final class TickMailbox: Drainable, @unchecked Sendable {
     @discardableResult
     public func send(_ tick: Tick) -> SendOutcome {
         if closed.load(ordering: .relaxed) {
-            rejected.add(1, ordering: .relaxed)
+            rejected.value.add(1, ordering: .relaxed)
             return .closed
         }
         let symbol = Int(tick.symbol)
         guard symbol >= 0, symbol < configuration.symbols else {
-            rejected.add(1, ordering: .relaxed)
+            rejected.value.add(1, ordering: .relaxed)
             return .invalidKey
         }
         // Conflate while any conflated tick is pending (keeps per-symbol order) or the
         // ordered queue has reached the watermark.
-        if pendingConflated.load(ordering: .acquiring) > 0 || ring.count >= configuration.watermark || !ring.push(tick) {
-            pendingConflated.add(1, ordering: .acquiringAndReleasing)
+        if pendingConflated.value.load(ordering: .acquiring) > 0 || ring.count >= configuration.watermark || !ring.push(tick) {
+            pendingConflated.value.add(1, ordering: .acquiringAndReleasing)
             let outcome = slots.send(tick, key: symbol)
-            if outcome != .enqueued { pendingConflated.subtract(1, ordering: .acquiringAndReleasing) }
+            if outcome != .enqueued { pendingConflated.value.subtract(1, ordering: .acquiringAndReleasing) }
             if outcome == .conflated { metrics?.conflated() }
             receiver?.wakeIfParked()
             return outcome
         }
-        queued.add(1, ordering: .relaxed)
+        queued.value.add(1, ordering: .relaxed)
         receiver?.wakeIfParked()
         return .enqueued
     }
 
     /// Ticks waiting: in order, plus one per symbol conflated.
-    public var depth: Int { ring.count + (pendingConflated.load(ordering: .acquiring) > 0 ? slots.depth : 0) }
+    public var depth: Int { ring.count + (pendingConflated.value.load(ordering: .acquiring) > 0 ? slots.depth : 0) }
 
     /// Takes the next tick: the ordered queue first, then the conflated ones (consumer thread only).
     @inline(__always)
     public func receive() -> Tick? {
         if let tick = ring.pop() { return tick }
-        guard pendingConflated.load(ordering: .acquiring) > 0, let taken = slots.receive() else { return nil }
-        pendingConflated.subtract(1, ordering: .acquiringAndReleasing)
+        guard pendingConflated.value.load(ordering: .acquiring) > 0, let taken = slots.receive() else { return nil }
+        pendingConflated.value.subtract(1, ordering: .acquiringAndReleasing)
         return taken.message
     }
 
@@ -140,17 +142,18 @@ public final class TickMailbox: Drainable, @unchecked Sendable {
     public func drain(budget: Int) -> Int {
         // Called on every pass of the executor's loop: an empty mailbox costs two loads.
         let queued = ring.count
-        if queued == 0 && pendingConflated.load(ordering: .acquiring) <= 0 { return 0 }
+        let conflating = pendingConflated.value.load(ordering: .acquiring) > 0
+        if queued == 0 && !conflating { return 0 }
         guard let handler else { return 0 }
-        let waiting = queued + slots.depth
-        if waiting > highWater.load(ordering: .relaxed) { highWater.store(waiting, ordering: .relaxed) }
+        let waiting = conflating ? queued + slots.depth : queued
+        if waiting > highWater.value.load(ordering: .relaxed) { highWater.value.store(waiting, ordering: .relaxed) }
         var count = 0
         while count < budget, let tick = receive() {
             handler(tick)
             count += 1
         }
         localDelivered &+= count
-        delivered.store(localDelivered, ordering: .releasing)
+        delivered.value.store(localDelivered, ordering: .releasing)
         return count
     }
 
@@ -171,10 +174,10 @@ public final class TickMailbox: Drainable, @unchecked Sendable {
     public var stats: Stats {
         let conflation = slots.stats
         let waiting = depth
-        return Stats(queued: queued.load(ordering: .relaxed), conflatedNew: conflation.enqueued,
-                     conflated: conflation.conflated, rejected: rejected.load(ordering: .relaxed),
-                     delivered: delivered.load(ordering: .acquiring), depth: waiting,
-                     highWater: max(waiting, highWater.load(ordering: .relaxed)))
+        return Stats(queued: queued.value.load(ordering: .relaxed), conflatedNew: conflation.enqueued,
+                     conflated: conflation.conflated, rejected: rejected.value.load(ordering: .relaxed),
+                     delivered: delivered.value.load(ordering: .acquiring), depth: waiting,
+                     highWater: max(waiting, highWater.value.load(ordering: .relaxed)))
     }
 }
 

@@ -87,74 +87,6 @@ extension AgentAssembly {
     }
 }
 
-/// Sampled taps from the pipeline to the monitor. Each closure runs on one thread (the feed
-/// thread for ticks, the engine's for the rest), never blocks (a channel send that drops the
-/// oldest tap when the monitor lags) and does not allocate. Taps do not wake the parked
-/// monitor one by one (a futex syscall each): every `wakeEvery`-th tap of a thread does, so
-/// the monitor drains in batches and the pipeline pays one wake-up per batch at most.
-struct MonitorTaps: Sendable {
-    let monitor: ActorRef<ModelMonitor>
-    /// Every `featureEvery`-th labelled sample sends its features (drift windows).
-    let featureEvery: UInt64
-    let wakeEvery: UInt64
-    // One counter per producing thread (feed, engine), each in its own box so copies share it.
-    private final class Counter: Sendable { let value = Atomic<UInt64>(0) }
-    private let feedTaps = Counter()
-    private let engineTaps = Counter()
-    private let labelled = Counter()
-
-    init(monitor: ActorRef<ModelMonitor>, featureEvery: UInt64 = 4, wakeEvery: UInt64 = 256) {
-        self.monitor = monitor
-        self.featureEvery = max(1, featureEvery)
-        self.wakeEvery = max(1, wakeEvery)
-    }
-
-    @inline(__always)
-    private func send(_ tap: MonitorTap, counter: Counter) {
-        let n = counter.value.wrappingAdd(1, ordering: .relaxed).newValue
-        if n % wakeEvery == 0 {
-            monitor.send(tap)
-        } else {
-            monitor.sendWithoutWaking(tap)
-        }
-    }
-
-    /// A validated tick (feed thread).
-    func tick(_ tick: Tick) {
-        send(.tick(TickSample(symbol: Int(tick.symbol), sequence: tick.sequence,
-                              timestampNanoseconds: tick.exchangeTimeNanos, price: tick.price, size: tick.size)),
-             counter: feedTaps)
-    }
-
-    /// A matured prediction (engine thread).
-    func prediction(probability: Double, label: Bool) {
-        send(.prediction(PredictionSample(model: 0, probability: probability, label: label)), counter: engineTaps)
-    }
-
-    /// A labelled sample's features, every `featureEvery`-th (engine thread).
-    func features(_ sample: LabelledSample) {
-        let n = labelled.value.wrappingAdd(1, ordering: .relaxed).newValue
-        guard n % featureEvery == 0 else { return }
-        let f = sample.features
-        // Indices follow `FeatureVector.names`.
-        send(.feature(FeatureSample(feature: 0, value: f.logReturn)), counter: engineTaps)
-        send(.feature(FeatureSample(feature: 1, value: f.volatility)), counter: engineTaps)
-        send(.feature(FeatureSample(feature: 2, value: f.momentum)), counter: engineTaps)
-        send(.feature(FeatureSample(feature: 3, value: f.zScore)), counter: engineTaps)
-        send(.feature(FeatureSample(feature: 4, value: f.spreadBps)), counter: engineTaps)
-        send(.feature(FeatureSample(feature: 5, value: f.imbalance)), counter: engineTaps)
-    }
-
-    /// An order sent: its tick-to-order latency (stamps carried by the order, no clock read).
-    func order(_ order: OrderRequest) {
-        send(.order, counter: engineTaps)
-        if order.createdNanos >= order.ingressNanos {
-            send(.latency(LatencySample(stage: .endToEnd, nanoseconds: order.createdNanos - order.ingressNanos)),
-                 counter: engineTaps)
-        }
-    }
-}
-
 extension AgentAssembly {
     /// Cluster events → log and alerts: a halt or self-halt raises a critical alert that
     /// resolves on resume or rejoin; evictions are logged.
@@ -250,11 +182,13 @@ struct OperationsLoop: Sendable {
     /// they end) and shrink the pre-trade limits by the report's suggested scale.
     func evaluateRisk(_ risk: inout RiskMonitor?, breached: inout Set<String>) async {
         guard var monitor = risk else { return }
-        let book = await engine.actor.positionBook()
-        _ = monitor.record(equity: book.equity)
+        // Just the figures VaR needs: a copy of the book would make the engine's next fill
+        // copy its arrays on write.
+        let inputs = await engine.actor.riskInputs()
+        _ = monitor.record(equity: inputs.equity)
         let count = monitor.symbols.count
-        let positions = (0..<count).map { book.position(Int32($0)) }
-        let prices = (0..<count).map { book.lastPrice(Int32($0)) }
+        let positions = (0..<count).map { $0 < inputs.positions.count ? inputs.positions[$0] : 0 }
+        let prices = (0..<count).map { $0 < inputs.prices.count ? inputs.prices[$0] : 0 }
         risk = monitor
         guard prices.allSatisfy({ $0 > 0 && $0.isFinite }) else { return }  // no mark yet for some symbol
         let report: RiskReport

@@ -35,6 +35,8 @@ final class AgentAssembly: @unchecked Sendable {
     let plan: CorePlan
     let system: ActorSystem
     let feed: FeedDriver
+    /// CPU the feed thread is pinned to (nil: unpinned), never a critical executor's.
+    let feedCore: Int?
     let engine: ActorRef<LatencyEngine>
     let journal: Journal?
     let logger: Logger
@@ -68,9 +70,11 @@ final class AgentAssembly: @unchecked Sendable {
     ///   - source: the market source.
     ///   - deterministic: use deterministic executors (replay and tests).
     ///   - cluster: join this cluster (nil: local mode); orders pass only while its trading gate is open.
+    ///   - priorities: nice values of the executor threads by latency class (nil:
+    ///     `ThreadPriorities.relativeToProcess()`).
     static func build(configuration: AgentConfiguration, source: any MarketSource, deterministic: Bool = false,
                       clock: any NanoClock = MonotonicClock(), cluster: CoordinationSettings? = nil,
-                      logger: Logger) async throws -> AgentAssembly {
+                      priorities: ThreadPriorities? = nil, logger: Logger) async throws -> AgentAssembly {
         let latency = configuration.modules.ultraLatency
         let hardware = latency.enableHardwareOptimization
         let symbolNames = source.symbols.isEmpty ? configuration.feeds.symbols : source.symbols
@@ -92,11 +96,13 @@ final class AgentAssembly: @unchecked Sendable {
             requests.append(.init(name: ActorName.coordination, latencyClass: .background, idleStrategy: .park,
                                   cores: explicit[ActorName.coordination]))
         }
-        let plan = try CorePlan.make(requests, topology: Topology.current(logger: logger))
+        let topology = Topology.current(logger: logger)
+        let plan = try CorePlan.make(requests, topology: topology)
         let system = try ActorSystem(
             plan: plan,
             configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware, deterministic: deterministic),
             clock: clock, logger: logger)
+        if !deterministic { applyPriorities(priorities ?? .relativeToProcess(), system: system, logger: logger) }
 
         var journal: Journal?
         if configuration.journal.enabled {
@@ -131,7 +137,7 @@ final class AgentAssembly: @unchecked Sendable {
         }
         let monitorBox = LateBound<ActorRef<ModelMonitor>>()
         let journalForVersions = journal
-        let taps = try await Self.spawnModules(
+        let spawned = try await Self.spawnModules(
             configuration: configuration, system: system, symbols: symbols, engineMailbox: engineMailbox, logger: logger,
             onVersion: { version in
                 if let baseline = version.metrics.recentAccuracy, baseline > 0, baseline <= 1 {
@@ -142,8 +148,8 @@ final class AgentAssembly: @unchecked Sendable {
                     id: "v\(version.id)", parent: version.parent.map { "v\($0)" } ?? "", reason: version.reason.rawValue,
                     timeNanos: UInt64(max(0, version.time) * 1e9)))
             })
-        let regimeRef = taps.regime
-        let learnerRef = taps.learner
+        let regimeRef = spawned.regime
+        let learnerRef = spawned.learner
         let modelName = Self.modelName(configuration.modules.onlineLearning.modelTypes)
         var monitorTaps: MonitorTaps?
         if configuration.modules.modelMonitoring.enabled {
@@ -152,18 +158,16 @@ final class AgentAssembly: @unchecked Sendable {
             monitorTaps = MonitorTaps(monitor: monitor)
             monitorBox.set(monitor)
         }
-        let names = symbols.names
         let gate = node?.gate
         let operatorGate = OperatorGate()
+        let metrics = PipelineMetrics()
+        monitorTaps?.shedWhenBehind(metrics: metrics)
         let monitoring = monitorTaps
+        let taps = ModuleTaps(regime: regimeRef, learner: learnerRef, symbols: symbols, metrics: metrics)
         let outputs = PipelineOutputs(
-            regimeTap: { symbol, value in
-                if let regimeRef, Int(symbol) < names.count {
-                    regimeRef.send(.observation(symbol: names[Int(symbol)], value: value))
-                }
-            },
+            regimeTap: { symbol, value in taps.regime(symbol: symbol, value: value) },
             learnTap: { sample in
-                learnerRef?.send(.sample(sample))
+                taps.learn(sample)
                 monitoring?.features(sample)
             },
             journal: { record in
@@ -173,7 +177,7 @@ final class AgentAssembly: @unchecked Sendable {
             journalHealthy: { journalRef?.isHealthy ?? true },
             tradingAllowed: { operatorGate.allowsOrders && (gate?.isTradingAllowed ?? true) },
             predictionTap: { _, probability, label in monitoring?.prediction(probability: probability, label: label) })
-        let core = try makeCore(configuration: configuration, symbols: symbols, outputs: outputs)
+        let core = try makeCore(configuration: configuration, symbols: symbols, outputs: outputs, metrics: metrics)
         let engineTicks = try TickMailbox(.init(capacity: latency.maxQueueSize, symbols: symbols.count), metrics: core.metrics)
         let engine = try await system.spawn(
             ActorName.engine, channel: engineMailbox,
@@ -181,6 +185,7 @@ final class AgentAssembly: @unchecked Sendable {
                 LatencyEngine(executor: executor, core: core, ticks: engineTicks, control: engineMailbox)
             }
         let feed = FeedDriver(source: source, symbols: symbols, logger: logger)
+        let feedCore = hardware && !deterministic ? Self.feedCore(plan: plan, cpus: topology.cpuIDs) : nil
         var ticker: MonitorTicker?
         if let monitorTaps, !deterministic {
             let metrics = engine.actor.metrics
@@ -208,11 +213,12 @@ final class AgentAssembly: @unchecked Sendable {
                               cluster: node, ticker: ticker, modelName: modelName, monitorTaps: monitorTaps,
                               operations: operations, redisAlerts: redisAlerts, operatorGate: operatorGate)
         return AgentAssembly(configuration: configuration, symbols: symbols, plan: plan, system: system, feed: feed,
-                             engine: engine, journal: journal, modules: modules, logger: logger)
+                             feedCore: feedCore, engine: engine, journal: journal, modules: modules, logger: logger)
     }
 
     /// The hot path's state: risk limits, paper venue, decision rule from config.
-    static func makeCore(configuration: AgentConfiguration, symbols: SymbolTable, outputs: PipelineOutputs) throws -> PipelineCore {
+    static func makeCore(configuration: AgentConfiguration, symbols: SymbolTable, outputs: PipelineOutputs,
+                         metrics: PipelineMetrics = PipelineMetrics()) throws -> PipelineCore {
         let latency = configuration.modules.ultraLatency
         let riskConfig = configuration.risk
         let risk = try PreTradeRisk(limits: riskLimits(configuration))
@@ -223,7 +229,7 @@ final class AgentAssembly: @unchecked Sendable {
                                 minTradeSize: min(1, decision.orderQuantity))
         return PipelineCore(
             configuration: .init(symbols: symbols, targetLatencyNanos: UInt64(latency.targetLatencyMs * 1_000_000), rule: rule),
-            risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs)
+            risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs, metrics: metrics)
     }
 
     /// The pre-trade limits of `risk:`.
@@ -250,14 +256,19 @@ final class AgentAssembly: @unchecked Sendable {
             ensemble.votingMethod = try RegimeEnsembleConfiguration.votingMethod(regimeConfig.ensembleVotingMethod)
             ensemble.adaptationEnabled = regimeConfig.regimeAdaptationEnabled
             let validated = try ensemble.validated()
+            let filter = RegimeSignalFilter(symbols: symbols.count,
+                                            minConfidence: configuration.decision.minRegimeConfidence)
             regime = try await system.spawn(
                 ActorName.regime,
                 mailbox: ChannelConfiguration(name: ActorName.regime, capacity: queue, overflow: .dropOldest)) { executor in
                     RegimeDetector(executor: executor, configuration: validated) { update in
                         guard let index = symbols.index(of: update.symbol) else { return }
                         let signal = update.signal
-                        engineMailbox.send(.regime(symbol: index, state: signal.uncertain ? -1 : Int8(clamping: signal.state),
-                                                   confidence: signal.confidence))
+                        let state: Int8 = signal.uncertain ? -1 : Int8(clamping: signal.state)
+                        guard filter.shouldForward(symbol: Int(index), state: state, confidence: signal.confidence) else {
+                            return
+                        }
+                        engineMailbox.send(.regime(symbol: index, state: state, confidence: signal.confidence))
                     }
                 }
         }
@@ -287,29 +298,41 @@ final class AgentAssembly: @unchecked Sendable {
     }
 
     private init(configuration: AgentConfiguration, symbols: SymbolTable, plan: CorePlan, system: ActorSystem,
-                 feed: FeedDriver, engine: ActorRef<LatencyEngine>, journal: Journal?, modules: Modules, logger: Logger) {
+                 feed: FeedDriver, feedCore: Int?, engine: ActorRef<LatencyEngine>, journal: Journal?, modules: Modules,
+                 logger: Logger) {
         self.configuration = configuration
         self.symbols = symbols
         self.plan = plan
         self.system = system
         self.feed = feed
+        self.feedCore = feedCore
         self.engine = engine
         self.journal = journal
         self.modules = modules
         self.logger = logger
     }
 
-    /// Starts the feed thread; ticks go to the engine's channel.
+    /// The CPU for the feed thread: off every critical executor's CPU (a feed that spins
+    /// to keep its pace would otherwise take turns with a spinning engine), the least
+    /// loaded of the others, the highest id on a tie (CPU 0 takes interrupts). Nil when
+    /// every CPU runs a critical executor.
+    static func feedCore(plan: CorePlan, cpus: [Int]) -> Int? {
+        let critical = Set(plan.executors.filter { $0.latencyClass == .critical }.map(\.core))
+        let load = { (cpu: Int) in plan.executors.filter { $0.core == cpu }.count }
+        return cpus.filter { !critical.contains($0) }.min { (load($0), -$0) < (load($1), -$1) }
+    }
+
+    /// Starts the feed thread (pinned to `feedCore`); ticks go to the engine's channel.
     func startFeed() {
         let engine = self.engine
         if let taps = modules.monitorTaps {
-            feed.start { tick in
+            feed.start(core: feedCore) { tick in
                 let accepted = engine.actor.submit(tick).isAccepted
                 taps.tick(tick)  // after the engine has the tick: the tap is not on its latency path
                 return accepted
             }
         } else {
-            feed.start { tick in engine.actor.submit(tick).isAccepted }
+            feed.start(core: feedCore) { tick in engine.actor.submit(tick).isAccepted }
         }
     }
 

@@ -37,6 +37,9 @@ struct PerfE2ECommand: AsyncParsableCommand {
     @Option(help: "Write an SVG chart of the latency percentiles of each run to this file.")
     var plot: String?
 
+    @Option(help: "Nice value of the critical (engine) executor thread, -20...19 (below the process's own needs CAP_SYS_NICE); default: the process's. Normal executors run 10 above the process, background ones 15 above.")
+    var criticalNice: Int32?
+
     func validate() throws {
         guard seconds.isFinite, seconds >= 0.5, seconds <= 600 else {
             throw ValidationError("--seconds \(seconds) is out of range: expected 0.5...600")
@@ -48,6 +51,9 @@ struct PerfE2ECommand: AsyncParsableCommand {
             throw ValidationError("--executor '\(executor)' is invalid: expected pinned, default or both")
         }
         if let plot, plot.isEmpty { throw ValidationError("--plot needs a file name, e.g. --plot e2e.svg") }
+        if let criticalNice, !(-20...19).contains(criticalNice) {
+            throw ValidationError("--critical-nice \(criticalNice) is out of range: expected -20...19")
+        }
     }
 
     func run() async throws {
@@ -99,6 +105,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
         let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
+                                                  priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
                                                   logger: Logger(label: "perf-e2e"))
         agent.startFeed()
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
@@ -134,6 +141,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
         ], topology: Topology.current(logger: logger))
         let system = try ActorSystem(plan: plan, configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware),
                                      logger: logger)
+        AgentAssembly.applyPriorities(ThreadPriorities.relativeToProcess(critical: criticalNice), system: system, logger: logger)
         let control = try Channel<LatencyEngine.Message>(ChannelConfiguration(
             name: "default-engine", capacity: latency.maxQueueSize, overflow: .reject, producers: .multiple))
         let taps = try await AgentAssembly.spawnModules(configuration: configuration, system: system, symbols: symbols,
@@ -143,18 +151,15 @@ struct PerfE2ECommand: AsyncParsableCommand {
             configuration: .init(synchronous: Journal.Synchronous(rawValue: configuration.journal.synchronous.rawValue) ?? .normal,
                                  batchSize: configuration.journal.batchSize,
                                  flushIntervalMs: configuration.journal.flushIntervalMs, symbols: symbols)) : nil
-        let names = symbols.names
-        let regimeRef = taps.regime, learnerRef = taps.learner
+        let metrics = PipelineMetrics()
+        let moduleTaps = ModuleTaps(regime: taps.regime, learner: taps.learner, symbols: symbols, metrics: metrics)
         let outputs = PipelineOutputs(
-            regimeTap: { symbol, value in
-                if let regimeRef, Int(symbol) < names.count {
-                    regimeRef.send(.observation(symbol: names[Int(symbol)], value: value))
-                }
-            },
-            learnTap: { sample in learnerRef?.send(.sample(sample)) },
+            regimeTap: { symbol, value in moduleTaps.regime(symbol: symbol, value: value) },
+            learnTap: { sample in moduleTaps.learn(sample) },
             journal: { record in _ = journal?.append(record) },
             journalHealthy: { journal?.isHealthy ?? true })
-        let core = try AgentAssembly.makeCore(configuration: configuration, symbols: symbols, outputs: outputs)
+        let core = try AgentAssembly.makeCore(configuration: configuration, symbols: symbols, outputs: outputs,
+                                              metrics: metrics)
         let engine = DefaultExecutorEngine(core: core, control: control)
         let (stream, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(latency.maxQueueSize))
         let feed = FeedDriver(source: market, symbols: symbols)
@@ -167,13 +172,13 @@ struct PerfE2ECommand: AsyncParsableCommand {
         feed.stop()
         continuation.finish()
         await consumer.value
-        let metrics = await engine.finish()
+        let snapshot = await engine.finish()
         _ = system.drain(timeoutNanos: 500_000_000)
         let moduleDropped = system.stats().reduce(0) { $0 + $1.mailbox.dropped }
         let dropped = feed.stats.sinkRefused + control.stats.dropped + control.stats.rejected
         system.stop()
         try? journal?.close()
-        return E2ERun(executor: "default", rate: rate, seconds: seconds, metrics: metrics, dropped: dropped,
+        return E2ERun(executor: "default", rate: rate, seconds: seconds, metrics: snapshot, dropped: dropped,
                       moduleDropped: moduleDropped, offered: feed.stats.accepted)
     }
 }
@@ -254,6 +259,9 @@ struct E2ERun: Encodable {
     var module_dropped: Int
     /// Ticks replaced by a newer tick of their symbol above the queue watermark.
     var conflated: UInt64
+    /// Samples the engine did not send to a module (regime, learning, monitoring) because
+    /// its mailbox was above the tap's watermark.
+    var shed: [String: UInt64]
 
     init(executor: String, rate: Double?, seconds: Double, metrics: PipelineMetrics.Snapshot, dropped: Int,
          moduleDropped: Int = 0, offered: Int = 0) {
@@ -270,13 +278,15 @@ struct E2ERun: Encodable {
         self.dropped = dropped
         module_dropped = moduleDropped
         conflated = metrics.conflated
+        shed = metrics.shed
     }
 
     var text: String {
         func us(_ n: UInt64?) -> String { String(format: "%.1f", Double(n ?? 0) / 1000) }
         var lines = ["\(executor) @ \(rate) ticks/s: offered/s \(Int(offered_per_s)), ticks/s \(Int(ticks_per_s)), orders/s \(Int(orders_per_s)), dropped \(dropped), conflated \(conflated), module drops \(module_dropped)",
                      "  e2e µs: p50 \(us(e2e.p50_ns)) p90 \(us(e2e.p90_ns)) p99 \(us(e2e.p99_ns)) p99.9 \(us(e2e.p999_ns)) max \(us(e2e.max_ns))",
-                     "  tick µs: p50 \(us(tick.p50_ns)) p99 \(us(tick.p99_ns)) p99.9 \(us(tick.p999_ns))"]
+                     "  tick µs: p50 \(us(tick.p50_ns)) p99 \(us(tick.p99_ns)) p99.9 \(us(tick.p999_ns))",
+                     "  shed by taps: " + PipelineTap.allCases.map { "\($0) \(shed[$0.description] ?? 0)" }.joined(separator: ", ")]
         for stage in PipelineStage.allCases {
             if let value = stages[stage.description] { lines.append("  \(stage): p50 \(value.p50_ns) ns, p99 \(value.p99_ns) ns") }
         }

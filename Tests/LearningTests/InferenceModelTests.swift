@@ -77,16 +77,13 @@ import Testing
             let (x, y) = stream.next(step: step, flip: 3000)
             _ = manager.learn(x, label: y, time: Double(step))
         }
-        let forest = try #require(InferenceModel(manager).root.forestForTests)
-        #expect(forest.nodes.contains { $0.leaf < 0 })
-        #expect(forest.leaves.contains { $0.naiveBayes })
-        #expect(forest.leaves.contains { !$0.naiveBayes && ($0.p0 > 0 || $0.p1 > 0) })
-    }
-}
-
-extension InferenceNode {
-    var forestForTests: InferenceForest? {
-        if case .forest(let forest) = self { return forest }
-        return nil
+        let model = InferenceModel(manager)
+        #expect(model.members.first?.family == .forest)
+        withExtendedLifetime(model) {
+            let forest = model.forestView
+            #expect(forest.nodes.contains { $0.leaf < 0 })
+            #expect(forest.leaves.contains { $0.naiveBayes })
+            #expect(forest.leaves.contains { !$0.naiveBayes && ($0.p0 > 0 || $0.p1 > 0) })
+        }
     }
 }

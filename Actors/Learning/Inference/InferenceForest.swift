@@ -1,13 +1,15 @@
 // Prediction-only form of an `AdaptiveRandomForest`: all trees' nodes, leaves and
-// naive-Bayes terms in three flat arrays of plain structs. The vote replays River's
+// naive-Bayes terms in flat tables of plain structs. The vote replays River's
 // `predict_proba_one` exactly as `AdaptiveRandomForest.predictProbability` does
 // (same operations, same order); only terms that depend on the model alone are
 // computed at compile time.
 
 import Foundation
 
-/// A compiled adaptive random forest (see `InferenceModel`).
-struct InferenceForest: Sendable {
+/// The tables of compiled adaptive random forests (see `InferenceModel`). Built as
+/// arrays at compile time; `InferenceModel` copies them into memory it owns, and the
+/// vote reads them through unsafe buffers (no reference counting per call).
+enum InferenceForest {
     struct Tree: Sendable {
         /// Index of the root in `nodes`, or −1 when the tree has no node yet.
         var root: Int32
@@ -19,6 +21,8 @@ struct InferenceForest: Sendable {
     }
 
     /// A branch (`x[feature] <= threshold` → left) or a leaf (`leaf >= 0`, index into `leaves`).
+    /// A leaf's children are itself (feature 0, threshold 0), so that a descent step from a
+    /// leaf stays there and the vote can step every tree without branching on the node kind.
     struct Node: Sendable {
         var leaf: Int32
         var feature: Int32
@@ -60,32 +64,46 @@ struct InferenceForest: Sendable {
         var halfLogVariance: Double
     }
 
-    let dimension: Int
-    let trees: [Tree]
-    let nodes: [Node]
-    let leaves: [Leaf]
-    let terms: [Term]
+    /// Compile-time tables: forests are appended one after another; every index in a
+    /// forest's entries is absolute (into the whole table).
+    struct Tables {
+        var trees: [Tree] = []
+        var nodes: [Node] = []
+        var leaves: [Leaf] = []
+        var terms: [Term] = []
 
-    init(_ forest: AdaptiveRandomForest) {
-        dimension = forest.dimension
-        var trees: [Tree] = [], nodes: [Node] = [], leaves: [Leaf] = [], terms: [Term] = []
-        for member in forest.members {
-            let tree = member.tree
-            let accuracy = member.accuracy
-            let nodeBase = Int32(nodes.count), leafBase = Int32(leaves.count)
-            for node in tree.nodes {
-                nodes.append(Node(leaf: node.leaf >= 0 ? Int32(node.leaf) + leafBase : -1, feature: Int32(node.feature),
-                                  left: node.left >= 0 ? Int32(node.left) + nodeBase : -1,
-                                  right: node.right >= 0 ? Int32(node.right) + nodeBase : -1, threshold: node.threshold))
+        /// Appends `forest`; returns the range of its trees.
+        mutating func append(_ forest: AdaptiveRandomForest) -> Range<Int> {
+            let firstTree = trees.count
+            for member in forest.members {
+                let tree = member.tree
+                let accuracy = member.accuracy
+                let nodeBase = Int32(nodes.count), leafBase = Int32(leaves.count)
+                for node in tree.nodes {
+                    let own = Int32(nodes.count)
+                    if node.leaf >= 0 {
+                        nodes.append(Node(leaf: Int32(node.leaf) + leafBase, feature: 0, left: own, right: own, threshold: 0))
+                    } else {
+                        nodes.append(Node(leaf: -1, feature: Int32(node.feature),
+                                          left: node.left >= 0 ? Int32(node.left) + nodeBase : own,
+                                          right: node.right >= 0 ? Int32(node.right) + nodeBase : own,
+                                          threshold: node.threshold))
+                    }
+                }
+                for leaf in tree.leaves { leaves.append(InferenceForest.compile(leaf, terms: &terms)) }
+                trees.append(Tree(root: tree.nodes.isEmpty ? -1 : nodeBase, seen0: tree.seen[0], seen1: tree.seen[1],
+                                  scale: accuracy > 0 ? accuracy : 1))
             }
-            for leaf in tree.leaves { leaves.append(Self.compile(leaf, terms: &terms)) }
-            trees.append(Tree(root: tree.nodes.isEmpty ? -1 : nodeBase, seen0: tree.seen[0], seen1: tree.seen[1],
-                              scale: accuracy > 0 ? accuracy : 1))
+            return firstTree..<trees.count
         }
-        self.trees = trees
-        self.nodes = nodes
-        self.leaves = leaves
-        self.terms = terms
+    }
+
+    /// The tables as the vote reads them.
+    struct View {
+        var trees: UnsafeBufferPointer<Tree>
+        var nodes: UnsafeBufferPointer<Node>
+        var leaves: UnsafeBufferPointer<Leaf>
+        var terms: UnsafeBufferPointer<Term>
     }
 
     private static func compile(_ leaf: RandomLeaf, terms: inout [Term]) -> Leaf {
@@ -129,46 +147,62 @@ struct InferenceForest: Sendable {
         return out
     }
 
-    /// `AdaptiveRandomForest.predictProbability`.
-    func predict(_ x: UnsafeBufferPointer<Double>) -> Double {
-        guard x.count >= dimension else { return 0.5 }
-        return trees.withUnsafeBufferPointer { trees in
-            nodes.withUnsafeBufferPointer { nodes in
-                leaves.withUnsafeBufferPointer { leaves in
-                    terms.withUnsafeBufferPointer { terms in
-                        Self.vote(x, trees: trees, nodes: nodes, leaves: leaves, terms: terms,
-                                  halfLogTau: WeightedGaussian.halfLogTau)
-                    }
-                }
-            }
-        }
-    }
+    /// Trees descended together (the vote's stack buffer).
+    static let lanes = 16
 
+    /// `AdaptiveRandomForest.predictProbability` over trees `first..<end` of `tables`:
     /// River's accuracy-weighted vote, normalised; the weight of class 1 (0.5 without votes).
-    private static func vote(_ x: UnsafeBufferPointer<Double>, trees: UnsafeBufferPointer<Tree>,
-                             nodes: UnsafeBufferPointer<Node>, leaves: UnsafeBufferPointer<Leaf>,
-                             terms: UnsafeBufferPointer<Term>, halfLogTau: Double) -> Double {
+    /// `x` holds at least the forest's dimension (checked by the caller).
+    ///
+    /// Fast path: up to `lanes` trees descend level by level together, each step a
+    /// selected (not branched-to) child, leaves stepping to themselves; the trees' node
+    /// loads are independent, so they overlap instead of waiting on each other, and the
+    /// only branch per level is "did any tree move". The leaves then vote in tree order
+    /// with the learner's arithmetic.
+    @inline(__always)
+    static func vote(_ x: UnsafePointer<Double>, tables: View, first: Int, end: Int) -> Double {
+        let halfLogTau = WeightedGaussian.halfLogTau
         var has0 = false, has1 = false
         var s0 = 0.0, s1 = 0.0
-        for t in 0..<trees.count {
-            let tree = trees[t]
-            guard tree.seen0 || tree.seen1 else { continue }
-            var p0 = 0.0, p1 = 0.0
-            if tree.root >= 0 {
-                var i = Int(tree.root)
-                while nodes[i].leaf < 0 {
-                    i = Int(x[Int(nodes[i].feature)] <= nodes[i].threshold ? nodes[i].left : nodes[i].right)
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: lanes) { current in
+            var chunk = first
+            while chunk < end {
+                let count = min(lanes, end - chunk)
+                // Roots (a tree without nodes parks on node 0 and is not read: root < 0).
+                for lane in 0..<count { current[lane] = max(0, tables.trees[chunk + lane].root) }
+                if !tables.nodes.isEmpty {
+                    // A path visits each node once at most: the bound only guards malformed tables.
+                    var moving = true
+                    var steps = 0
+                    while moving && steps < tables.nodes.count {
+                        moving = false
+                        steps += 1
+                        for lane in 0..<count {
+                            let node = tables.nodes[Int(current[lane])]
+                            current[lane] = x[Int(node.feature)] <= node.threshold ? node.left : node.right
+                            moving = moving || node.leaf < 0
+                        }
+                    }
                 }
-                let leaf = leaves[Int(nodes[i].leaf)]
-                if leaf.naiveBayes {
-                    (p0, p1) = naiveBayes(x, leaf: leaf, terms: terms, halfLogTau: halfLogTau)
-                } else {
-                    p0 = leaf.p0
-                    p1 = leaf.p1
+                for lane in 0..<count {
+                    let tree = tables.trees[chunk + lane]
+                    guard tree.seen0 || tree.seen1 else { continue }
+                    var p0 = 0.0, p1 = 0.0
+                    let leafIndex = tree.root >= 0 ? Int(tables.nodes[Int(current[lane])].leaf) : -1
+                    if leafIndex >= 0 {
+                        let leaf = tables.leaves[leafIndex]
+                        if leaf.naiveBayes {
+                            (p0, p1) = naiveBayes(x, leaf: leaf, terms: tables.terms, halfLogTau: halfLogTau)
+                        } else {
+                            p0 = leaf.p0
+                            p1 = leaf.p1
+                        }
+                    }
+                    if tree.seen0 { s0 += p0 * tree.scale; has0 = true }
+                    if tree.seen1 { s1 += p1 * tree.scale; has1 = true }
                 }
+                chunk += count
             }
-            if tree.seen0 { s0 += p0 * tree.scale; has0 = true }
-            if tree.seen1 { s1 += p1 * tree.scale; has1 = true }
         }
         // ClassStats.total and normalisation (sums of two terms are order-independent).
         var total = 0.0
@@ -185,12 +219,10 @@ struct InferenceForest: Sendable {
     }
 
     /// `RandomLeaf.naiveBayes`: per ordered class the log prior plus the finite Gaussian
-    /// log densities, then a log-sum-exp normalisation; returns (p0, p1). (Static helpers
-    /// rather than nested functions: a capturing nested function allocates its context
-    /// in unoptimised builds.)
+    /// log densities, then a log-sum-exp normalisation; returns (p0, p1).
     @inline(__always)
-    private static func naiveBayes(_ x: UnsafeBufferPointer<Double>, leaf: Leaf,
-                                   terms: UnsafeBufferPointer<Term>, halfLogTau: Double) -> (Double, Double) {
+    private static func naiveBayes(_ x: UnsafePointer<Double>, leaf: Leaf, terms: UnsafeBufferPointer<Term>,
+                                   halfLogTau: Double) -> (Double, Double) {
         let count = Int(leaf.termCount)
         let start = Int(leaf.termStart)
         let v0 = logLikelihood(x, terms: terms, from: start, count: count, positive: leaf.positive0,
@@ -205,16 +237,20 @@ struct InferenceForest: Sendable {
         sum += shiftedExp(v0, maxLL)
         if two { sum += shiftedExp(v1, maxLL) }
         let lse = maxLL + Foundation.log(sum)
-        var p = Pair(0.0, 0.0)
-        p[Int(leaf.class0)] = exp(v0 - lse)
-        if two { p[Int(leaf.class1)] = exp(v1 - lse) }
-        return (p.first, p.second)
+        var p0 = 0.0, p1 = 0.0
+        let e0 = exp(v0 - lse)
+        if leaf.class0 == 0 { p0 = e0 } else { p1 = e0 }
+        if two {
+            let e1 = exp(v1 - lse)
+            if leaf.class1 == 0 { p0 = e1 } else { p1 = e1 }
+        }
+        return (p0, p1)
     }
 
     /// One class's log likelihood: 0 without class weight, else the log prior plus every
     /// finite log density, in feature order.
     @inline(__always)
-    private static func logLikelihood(_ x: UnsafeBufferPointer<Double>, terms: UnsafeBufferPointer<Term>, from start: Int,
+    private static func logLikelihood(_ x: UnsafePointer<Double>, terms: UnsafeBufferPointer<Term>, from start: Int,
                                       count: Int, positive: Bool, prior: Double, halfLogTau: Double) -> Double {
         guard positive else { return 0 }
         var v = prior
