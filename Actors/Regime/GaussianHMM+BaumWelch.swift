@@ -3,6 +3,12 @@
 // + min_covar), E-step, M-step with the inverse-gamma covariance prior (covars_prior,
 // covars_weight), convergence when the log-likelihood gain is below `tol`.
 // Several seeded restarts; the best final log-likelihood wins; states are then ordered by variance.
+// Besides hmmlearn's initialisation (k-means on the values, equal variances), `scaleRestarts`
+// start EM from a split by scale (k-means on the log of a local volatility), the axis volatility
+// regimes differ on:
+// from equal variances EM tends to split a scale mixture by location (left tail, centre, right
+// tail), a local optimum it rarely leaves (on a 1,250-return window with three regimes, 8 of 10
+// hmmlearn-style restarts ended 35 nats below the optimum). Only the start differs; EM is hmmlearn's.
 
 import Foundation
 
@@ -29,6 +35,10 @@ extension GaussianHMM {
         public var transmatPrior: Double = 1
         /// Number of seeded restarts; the one with the highest final log-likelihood is kept.
         public var restarts: Int = 5
+        /// Additional restarts initialised by scale (see the file header); 0 = hmmlearn's only.
+        public var scaleRestarts: Int = 1
+        /// Window (returns) of the local volatility that initialises the scale restarts.
+        public var scaleWindow: Int = 20
         /// Seed of the first restart (restart r uses seed + r).
         public var seed: UInt64 = 0
 
@@ -43,6 +53,7 @@ extension GaussianHMM {
                 throw .invalidParameter(name: "hmm.minCovar/covarsPrior", value: "\(minCovar)/\(covarsPrior)", allowed: ">= 0")
             }
             guard restarts >= 1 else { throw .invalidParameter(name: "hmm.restarts", value: "\(restarts)", allowed: ">= 1") }
+            guard scaleRestarts >= 0 else { throw .invalidParameter(name: "hmm.scaleRestarts", value: "\(scaleRestarts)", allowed: ">= 0") }
         }
     }
 
@@ -66,9 +77,10 @@ extension GaussianHMM {
         try c.validate()
         try RegimeCheck.window(x, needed: 2 * c.states, detector: "hmm")
         var best: (GaussianHMM, FitReport)?
-        for r in 0..<c.restarts {
+        for r in 0..<(c.restarts + c.scaleRestarts) {
             var random = RegimeRandom(seed: c.seed &+ UInt64(r))
-            let initial = initialModel(x, configuration: c, random: &random)
+            let initial = r < c.restarts ? initialModel(x, configuration: c, random: &random)
+                                         : scaleInitialModel(x, configuration: c, random: &random)
             let (model, iterations, converged) = baumWelch(x, from: initial, configuration: c)
             let ll = model.score(x)
             guard ll.isFinite else { continue }
@@ -95,6 +107,44 @@ extension GaussianHMM {
         let mean = x.reduce(0, +) / n
         let v = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
         return GaussianHMM(unchecked: k, start, trans, means, [Double](repeating: v + c.minCovar, count: k))
+    }
+
+    /// A start from the regimes of local volatility: the centred rolling mean square of
+    /// x − x̄ over `scaleWindow` returns, clustered by k-means on its logarithm, labels every
+    /// return; each state takes its cluster's sample mean and variance (+ min_covar), the
+    /// transition rows are the label transitions counted (+ 1 each, so none is zero) and the start
+    /// probabilities hmmlearn's Dirichlet draw. A cluster with fewer than 2 returns takes the
+    /// overall mean and variance.
+    static func scaleInitialModel(_ x: [Double], configuration c: FitConfiguration, random: inout RegimeRandom) -> GaussianHMM {
+        var m = initialModel(x, configuration: c, random: &random)
+        let k = c.states, n = x.count
+        let mean = x.reduce(0, +) / Double(n)
+        let h = max(c.scaleWindow / 2, 1)
+        var prefix = [Double](repeating: 0, count: n + 1)
+        for t in 0..<n { prefix[t + 1] = prefix[t] + (x[t] - mean) * (x[t] - mean) }
+        let logs = (0..<n).map { t -> Double in
+            let lo = max(t - h, 0), hi = min(t + h + 1, n)
+            return log(max((prefix[hi] - prefix[lo]) / Double(hi - lo), .leastNormalMagnitude))
+        }
+        let km = KMeans1D(logs, k: k, restarts: 10, random: &random)
+        let labels = logs.map { km.assign($0) }
+        var count = [Double](repeating: 0, count: k), s = count, s2 = count
+        var trans = [Double](repeating: 1, count: k * k)
+        for t in 0..<n {
+            let j = labels[t]
+            count[j] += 1; s[j] += x[t]; s2[j] += x[t] * x[t]
+            if t + 1 < n { trans[j * k + labels[t + 1]] += 1 }
+        }
+        for i in 0..<k { normalise(&trans, from: i * k, count: k) }
+        m.transmat = trans
+        let overall = m.covars[0]
+        for j in 0..<k {
+            guard count[j] >= 2 else { m.means[j] = mean; m.covars[j] = overall; continue }
+            let mu = s[j] / count[j]
+            m.means[j] = mu
+            m.covars[j] = max(s2[j] / count[j] - mu * mu, 0) + c.minCovar
+        }
+        return m
     }
 
     /// EM from `initial` until the gain of the (pre-M-step) log-likelihood is below `tolerance`

@@ -5,7 +5,9 @@
 import Foundation
 
 /// Gaussian-HMM regime detector. States are ordered by variance after every fit, and the
-/// filtered distribution carries over a refit in that canonical order.
+/// filtered distribution carries over a refit in that canonical order. With `selectsStates`
+/// (the default) each fit keeps the number of states, 1…K, with the lowest BIC and places them in
+/// the K canonical slots nearest to the earlier fits' (see ``CanonicalSlots``).
 public final class HMMRegimeModel: RegimeModel {
     public let name = "hmm"
     public let axis = RegimeAxis.volatility
@@ -18,6 +20,11 @@ public final class HMMRegimeModel: RegimeModel {
     public private(set) var model: GaussianHMM?
     /// Report of the last fit.
     public private(set) var lastFit: GaussianHMM.FitReport?
+    /// Whether a fit chooses the number of occupied states by BIC (otherwise always K).
+    public let selectsStates: Bool
+    /// Canonical slots occupied by the last fit (ascending; all K without state selection).
+    public private(set) var occupiedSlots: [Int]
+    public var slotAnchors: [Double?]
 
     // Preallocated hot-path storage in one block (a raw pointer: no exclusivity or bounds checks
     // per access, which cost more than the arithmetic at K = 3). Layout, K = stateCount:
@@ -35,11 +42,14 @@ public final class HMMRegimeModel: RegimeModel {
     private var fitted = false
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` for a bad configuration.
-    public init(configuration: GaussianHMM.FitConfiguration = .init()) throws(RegimeError) {
+    public init(configuration: GaussianHMM.FitConfiguration = .init(), selectsStates: Bool = false) throws(RegimeError) {
         try configuration.validate()
         self.configuration = configuration
+        self.selectsStates = selectsStates
         stateCount = configuration.states
         let k = stateCount
+        occupiedSlots = Array(0..<k)
+        slotAnchors = [Double?](repeating: nil, count: k)
         let size = (5 + k) * k
         storage = .allocate(capacity: size)
         storage.initialize(repeating: 0, count: size)
@@ -48,10 +58,20 @@ public final class HMMRegimeModel: RegimeModel {
 
     deinit { storage.deallocate() }
 
-    /// Runs Baum–Welch with restarts on `window` and installs the variance-ordered model.
+    /// Runs Baum–Welch with restarts on `window` (for every K′ ≤ K, keeping the lowest BIC, if
+    /// `selectsStates`) and installs the variance-ordered model in its canonical slots.
     public func fit(_ window: [Double]) throws(RegimeError) {
-        let (m, report) = try GaussianHMM.fit(window, configuration: configuration)
-        install(m)
+        guard selectsStates else {
+            let (m, report) = try GaussianHMM.fit(window, configuration: configuration)
+            install(m, slots: Array(0..<stateCount))
+            lastFit = report
+            return
+        }
+        let (m, report, _) = try GaussianHMM.fitSelectingStates(window, configuration: configuration)
+        let logVariances = m.covars.map { log($0) }
+        let slots = CanonicalSlots.assign(logVariances, slots: stateCount, anchors: slotAnchors)
+        slotAnchors = CanonicalSlots.updated(slotAnchors, k: stateCount, fitted: logVariances, slots: slots)
+        install(m.embedded(slots: slots, in: stateCount), slots: slots)
         lastFit = report
     }
 
@@ -61,11 +81,14 @@ public final class HMMRegimeModel: RegimeModel {
         guard m.stateCount == stateCount else {
             throw .invalidParameter(name: "model.stateCount", value: "\(m.stateCount)", allowed: "\(stateCount)")
         }
-        install(m.sortedByVariance())
+        install(m.sortedByVariance(), slots: Array(0..<stateCount))
     }
 
-    private func install(_ m: GaussianHMM) {
+    /// Installs `m` (K states, `slots` occupied). The filtered distribution carries over, less
+    /// any mass on a slot the new fit leaves empty.
+    private func install(_ m: GaussianHMM, slots: [Int]) {
         model = m
+        occupiedSlots = slots
         fitted = true
         for i in 0..<(stateCount * stateCount) { trans[i] = m.transmat[i] }
         for j in 0..<stateCount {
@@ -74,6 +97,10 @@ public final class HMMRegimeModel: RegimeModel {
             logNorm[j] = -0.5 * (1.8378770664093453 + log(m.covars[j]))
         }
         if !started { for j in 0..<stateCount { alpha[j] = m.startprob[j] } }
+        var kept = 0.0
+        for j in 0..<stateCount { if slots.contains(j) { kept += alpha[j] } else { alpha[j] = 0 } }
+        if kept > 0 { for j in 0..<stateCount { alpha[j] /= kept } }
+        else { for j in 0..<stateCount { alpha[j] = m.startprob[j] } }
     }
 
     /// One scaled forward step: alpha_t ∝ (alpha_{t-1} A) ⊙ b(x_t); the first step uses startprob.

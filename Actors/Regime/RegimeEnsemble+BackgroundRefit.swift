@@ -13,6 +13,9 @@ public struct RegimeRefitJob: Sendable, Equatable {
     var stored: Int
     /// The ensemble that made the job (a result installs only there).
     var ensemble: ObjectIdentifier
+    /// Each detector's ``RegimeModel/slotAnchors`` when the job was made, so the fresh detectors
+    /// place their states in the slots the running ones use.
+    var anchors: [[Double?]] = []
 }
 
 /// Fitted detectors, brought up to the end of their window, ready to install.
@@ -39,9 +42,10 @@ public final class RegimeRefitResult: @unchecked Sendable {
         var models: [any RegimeModel] = []
         var failures: [RegimeDetectorKind: RegimeError] = [:]
         var scratch = [Double](repeating: 0, count: RegimeProbabilities.capacity)
-        for kind in job.configuration.detectors {
+        for (i, kind) in job.configuration.detectors.enumerated() {
             do {
                 let m = try kind.make(states: job.configuration.states, seed: job.configuration.seed)
+                if i < job.anchors.count { m.slotAnchors = job.anchors[i] }
                 do { try m.fit(job.window) } catch { failures[kind] = error }
                 scratch.withUnsafeMutableBufferPointer { b in for v in job.window { m.update(v, into: b) } }
                 models.append(m)
@@ -50,14 +54,15 @@ public final class RegimeRefitResult: @unchecked Sendable {
             }
         }
         return RegimeRefitResult(job: job, failures: failures, models: models,
-                                 realized: RegimeEnsemble.realizedLevels(job.window, configuration: job.configuration))
+                                 realized: RegimeEnsemble.realizedLevels(job.window, configuration: job.configuration, models: models))
     }
 }
 
 extension RegimeEnsemble {
     /// A refit job on the recent observations (allocates a copy of them; call when `refitDue`).
     public func makeRefitJob() -> RegimeRefitJob {
-        RegimeRefitJob(configuration: configuration, window: recentObservations, tick: tick, stored: storedCount, ensemble: ObjectIdentifier(self))
+        RegimeRefitJob(configuration: configuration, window: recentObservations, tick: tick, stored: storedCount,
+                       ensemble: ObjectIdentifier(self), anchors: models.map(\.slotAnchors))
     }
 
     /// Installs a background refit between two ticks: swaps in its detectors, replays through

@@ -40,6 +40,8 @@ public final class RegimeEnsemble {
     private var confirmedState = -1
     private var lastChangeTick = 0
     var meanEstimate = 0.0
+    private var nextGrowthRefit = 0
+    private var growthDue = false
 
     /// - Throws: ``RegimeError/invalidParameter(name:value:allowed:)`` naming the bad option.
     public init(configuration c: RegimeEnsembleConfiguration = .init()) throws(RegimeError) {
@@ -59,19 +61,25 @@ public final class RegimeEnsemble {
     }
 
     /// True when the owner should call `refit()` now: at `warmUp` observations; then, while the
-    /// history is shorter than `fitWindow`, each time the observations seen have doubled
-    /// (2·warmUp, 4·warmUp, …), so a warm-up that missed a regime is replaced while the data is
-    /// still scarce; and every `refitInterval` after the warm-up. `refitInterval` 0 turns both
-    /// kinds of refit off.
+    /// history is shorter than `fitWindow`, each time the observations seen have grown by the
+    /// factor `refitGrowth` (with 2: 2·warmUp, 4·warmUp, …), so a warm-up that missed a regime is
+    /// replaced while the data is still scarce; and every `refitInterval` after the warm-up.
+    /// `refitInterval` 0 turns both kinds of refit off.
     public var refitDue: Bool {
         let w = configuration.warmUp, r = configuration.refitInterval
         if tick == w { return true }
         guard r > 0, tick > w else { return false }
         if (tick - w) % r == 0 { return true }
-        // Doubling: tick = w · 2^n with tick ≤ fitWindow.
-        guard tick <= configuration.fitWindow, tick % w == 0 else { return false }
-        let m = tick / w
-        return m & (m - 1) == 0
+        return growthDue && tick <= configuration.fitWindow
+    }
+
+    /// Advances the growth schedule of ``refitDue`` (called once per tick).
+    private func advanceGrowthSchedule() {
+        growthDue = tick == nextGrowthRefit
+        if growthDue || nextGrowthRefit < configuration.warmUp {
+            let from = max(tick, configuration.warmUp)
+            nextGrowthRefit = max(from + 1, Int((Double(from) * configuration.refitGrowth).rounded()))
+        }
     }
 
     /// The last min(tick, fitWindow) observations, oldest first (allocates).
@@ -90,15 +98,22 @@ public final class RegimeEnsemble {
         for (i, m) in models.enumerated() {
             do { try m.fit(w) } catch { failures[kinds[i]] = error }
         }
-        if let r = Self.realizedLevels(w, configuration: configuration) { installRealized(r.levels, mean: r.mean) }
+        if let r = Self.realizedLevels(w, configuration: configuration, models: models) { installRealized(r.levels, mean: r.mean) }
         return failures
     }
 
-    /// Levels of the trailing realised volatility of `w` (k-means, K levels) and the mean of `w`;
-    /// nil when `w` is not longer than the realised window.
-    static func realizedLevels(_ w: [Double], configuration c: RegimeEnsembleConfiguration) -> (levels: VolatilityLevels, mean: Double)? {
+    /// Levels that label the trailing realised volatility, and the mean of `w`; nil when `w` is not
+    /// longer than the realised window. With `realizedLevelsFromHMM` and a fitted HMM among
+    /// `models` that occupies all K states, the levels are its states' volatilities √σ²_j (the
+    /// regimes as fitted on `w`); otherwise k-means (K levels) on the rolling realised volatility of `w`, which splits a
+    /// present regime in two when `w` lacks one (levels like 0.39 / 0.52 / 1.04).
+    static func realizedLevels(_ w: [Double], configuration c: RegimeEnsembleConfiguration, models: [any RegimeModel] = []) -> (levels: VolatilityLevels, mean: Double)? {
         guard w.count > c.realizedWindow else { return nil }
         let mean = w.reduce(0, +) / Double(w.count)
+        if c.realizedLevelsFromHMM, let h = models.lazy.compactMap({ $0 as? HMMRegimeModel }).first, let m = h.model,
+           h.occupiedSlots.count == c.states {
+            return (VolatilityLevels(levels: h.occupiedSlots.map { m.covars[$0].squareRoot() }), mean)
+        }
         let rv = RealizedVolatilityClusterModel.rollingVolatility(w, window: c.realizedWindow, mean: mean)
         return (VolatilityLevels(fitting: Array(rv.dropFirst(c.realizedWindow - 1)), k: c.states, seed: c.seed), mean)
     }
@@ -158,6 +173,7 @@ public final class RegimeEnsemble {
     @discardableResult
     public func update(_ x: Double) -> RegimeSignal {
         tick += 1
+        advanceGrowthSchedule()
         let cap = RegimeProbabilities.capacity
         let w = configuration.realizedWindow
         let st = store, h = st.historyCapacity

@@ -26,10 +26,17 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
     public var warmUp = 250
     /// Observations between refits (0 = never refit).
     public var refitInterval = 500
+    /// Factor by which the observations seen grow between two refits until the history fills
+    /// `fitWindow` (> 1; 2 = each time they double).
+    public var refitGrowth = 1.25
     /// Trailing window used by refits (observations, ≥ warmUp).
     public var fitWindow = 2000
     /// Window of the realised volatility that labels the regime after the fact (observations).
     public var realizedWindow = 20
+    /// When an HMM runs, label the realised regime against its fitted states' volatilities
+    /// instead of k-means levels of the window's realised volatility (see
+    /// ``RegimeEnsemble/realizedLevels(_:configuration:models:)``).
+    public var realizedLevelsFromHMM = true
     /// Forgetting rate of each voter's agreement with the realised regime: each labelled
     /// observation, a ← (1 − rate)·a + rate·[vote = label]. 0.01 keeps an effective memory of ~100
     /// labelled observations.
@@ -74,6 +81,7 @@ public struct RegimeEnsembleConfiguration: Sendable, Equatable, Codable {
         }
         guard warmUp >= 40 else { throw .invalidParameter(name: "warm_up", value: "\(warmUp)", allowed: ">= 40") }
         guard refitInterval >= 0 else { throw .invalidParameter(name: "refit_interval", value: "\(refitInterval)", allowed: ">= 0") }
+        guard refitGrowth > 1, refitGrowth.isFinite else { throw .invalidParameter(name: "refit_growth", value: "\(refitGrowth)", allowed: "> 1") }
         guard fitWindow >= warmUp else { throw .invalidParameter(name: "fit_window", value: "\(fitWindow)", allowed: ">= warm_up (\(warmUp))") }
         guard realizedWindow >= 2 else { throw .invalidParameter(name: "realized_window", value: "\(realizedWindow)", allowed: ">= 2") }
         guard (0...1).contains(adaptationRate) else { throw .invalidParameter(name: "adaptation_rate", value: "\(adaptationRate)", allowed: "0...1") }

@@ -31,6 +31,11 @@ public protocol RegimeModel: AnyObject {
     func update(_ observation: Double, into probabilities: UnsafeMutableBufferPointer<Double>)
     /// Forgets the online state (not the fitted parameters).
     func reset()
+    /// For detectors that place a variable number of fitted states in the K canonical slots (HMM,
+    /// GMM): the log-variance last fitted in each slot, nil for a slot never occupied. A fresh
+    /// detector given these places its fits as the one it replaces would (see ``CanonicalSlots``).
+    /// Empty, and ignored when set, for the others.
+    var slotAnchors: [Double?] { get set }
 }
 
 /// The meaning of a detector's state order.
@@ -42,6 +47,11 @@ public enum RegimeAxis: String, Sendable, Codable {
 }
 
 extension RegimeModel {
+    public var slotAnchors: [Double?] {
+        get { [] }
+        set {}
+    }
+
     /// Convenience for tests and tools: updates and returns the probabilities (allocates).
     public func update(_ observation: Double) -> [Double] {
         var out = [Double](repeating: 0, count: stateCount)

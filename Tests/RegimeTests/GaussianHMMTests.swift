@@ -86,6 +86,46 @@ import Testing
         #expect(abs(p.reduce(0, +) - 1) < 1e-12 && p[k - 1] > 0.999, "\(p)")
     }
 
+    /// From hmmlearn's start (k-means on the values, equal variances) EM often splits a scale
+    /// mixture by location; the restart from clustered local volatility reaches the optimum.
+    @Test func volatilityClusteredRestartReachesTheThreeRegimeOptimum() throws {
+        let (x, _) = try Fixtures.synthetic()
+        let w = Array(x.prefix(1250))
+        var hmmlearnOnly = GaussianHMM.FitConfiguration(states: 3)
+        hmmlearnOnly.scaleRestarts = 0
+        var withScale = hmmlearnOnly
+        withScale.scaleRestarts = 1
+        let (a, ra) = try GaussianHMM.fit(w, configuration: hmmlearnOnly)
+        let (b, rb) = try GaussianHMM.fit(w, configuration: withScale)
+        #expect(rb.logLikelihood >= ra.logLikelihood - 1e-9)
+        // True variances 0.25, 1.44, 9.
+        #expect(b.covars[0] < 0.4 && b.covars[1] > 0.9 && b.covars[1] < 2.5 && b.covars[2] > 5, "\(b.covars) (hmmlearn starts: \(a.covars))")
+        var random = RegimeRandom(seed: 1)
+        let start = GaussianHMM.scaleInitialModel(w, configuration: withScale, random: &random)
+        #expect(Set(start.covars).count == 3 && start.covars.allSatisfy { $0 > 0 && $0.isFinite })
+        for i in 0..<3 { #expect(abs(start.transmat[(i * 3)..<(i * 3 + 3)].reduce(0, +) - 1) < 1e-12) }
+    }
+
+    /// hmmlearn's `bic`; with state selection a window of two regimes gets two states, in the
+    /// lowest slots, and a later fit with fewer states is placed by the earlier fits' anchors.
+    @Test func stateSelectionByBICPlacesFewerStatesInStableSlots() throws {
+        var r = RegimeRandom(seed: 3)
+        let two = (0..<600).map { t in (t / 100 % 2 == 0 ? 0.5 : 1.2) * r.normal() }
+        var c = GaussianHMM.FitConfiguration(states: 2)
+        c.seed = 0
+        let (m, _) = try GaussianHMM.fit(two, configuration: c)
+        #expect(abs(m.bic(two) - (-2 * m.score(two) + 7 * log(600.0))) < 1e-9)
+        let d = try HMMRegimeModel(configuration: .init(states: 3), selectsStates: true)
+        try d.fit(two)
+        #expect(d.occupiedSlots == [0, 1])
+        let model = try #require(d.model)
+        #expect(model.startprob[2] == 0 && model.transmat[2] == 0 && model.transmat[5] == 0)
+        let p = d.update(5.0)
+        #expect(p[2] == 0 && abs(p.reduce(0, +) - 1) < 1e-12)
+        #expect(CanonicalSlots.assign([log(1.4), log(9)], slots: 3, anchors: [log(0.25), log(1.5), log(8)]) == [1, 2])
+        #expect(CanonicalSlots.assign([log(1.4), log(9)], slots: 3, anchors: [log(0.25), nil, nil]) == [0, 1])
+    }
+
     @Test func invalidParametersAreRejectedWithTheirName() {
         #expect(throws: RegimeError.invalidParameter(name: "states", value: "9", allowed: "2...8")) {
             try HMMRegimeModel(configuration: .init(states: 9))

@@ -7,6 +7,9 @@ Needs hmmlearn 0.3.x, arch 8.x, scikit-learn 1.x, numpy, pandas. Writes:
   sp500_returns.csv        S&P 500 daily returns in percent (arch.data.sp500), 1999-2018
   sp500_reference.json     hmmlearn 2-state fit (best of seeds) + decoded path; arch GARCH(1,1) fits
   hmm_em_reference.json    a few hmmlearn EM iterations from fixed initial parameters (exact semantics)
+
+Fresh validation series (not committed), e.g. with a random sticky transition matrix:
+  python3 make_fixtures.py --synthetic-only fresh_101 --seed 101 --transmat random
 """
 import json
 import numpy as np
@@ -42,15 +45,29 @@ def best_hmm(x, k, seeds, n_iter=1000, tol=1e-4):
     return best, best_score
 
 
-def synthetic(seed=20240604, name="synthetic"):
-    """Writes NAME.csv and NAME_reference.json: the series drawn with `seed`."""
+DEFAULT_TRANSMAT = np.array([[0.990, 0.008, 0.002],
+                             [0.010, 0.980, 0.010],
+                             [0.004, 0.016, 0.980]])
+
+
+def random_transmat(rng, k=3, stay=(0.95, 0.995)):
+    """A random sticky transition matrix: each diagonal entry uniform in `stay`, the rest of the
+    row split by a flat Dirichlet (expected regime durations 20 to 200 returns)."""
+    t = np.empty((k, k))
+    for i in range(k):
+        d = rng.uniform(*stay)
+        off = rng.dirichlet(np.ones(k - 1)) * (1 - d)
+        t[i] = np.insert(off, i, d)
+    return t
+
+
+def synthetic(seed=20240604, name="synthetic", trans=DEFAULT_TRANSMAT):
+    """Writes NAME.csv and NAME_reference.json: the series drawn with `seed` and `trans`."""
     rng = np.random.default_rng(seed)
     n = 3000
     means = np.array([0.05, 0.0, -0.15])
     sds = np.array([0.5, 1.2, 3.0])
-    trans = np.array([[0.990, 0.008, 0.002],
-                      [0.010, 0.980, 0.010],
-                      [0.004, 0.016, 0.980]])
+    trans = np.asarray(trans, dtype=float)
     start = np.array([1.0, 0.0, 0.0])
     states = np.empty(n, dtype=int)
     s = 0
@@ -135,6 +152,24 @@ def sp():
 
 
 if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--synthetic-only", metavar="NAME", help="write only NAME.csv and NAME_reference.json "
+                    "(a fresh validation series; not committed) instead of every fixture")
+    ap.add_argument("--seed", type=int, default=20240604, help="numpy seed of --synthetic-only")
+    ap.add_argument("--transmat", default="default", help="'default' (the fixtures' matrix), 'random' "
+                    "(drawn by random_transmat from seed + 1) or 9 comma-separated row-major values")
+    a = ap.parse_args()
+    if a.synthetic_only:
+        if a.transmat == "default":
+            t = DEFAULT_TRANSMAT
+        elif a.transmat == "random":
+            t = random_transmat(np.random.default_rng(a.seed + 1))
+        else:
+            t = np.array([float(v) for v in a.transmat.split(",")]).reshape(3, 3)
+        print("transmat", np.round(t, 4).tolist())
+        synthetic(seed=a.seed, name=a.synthetic_only, trans=t)
+        raise SystemExit(0)
     xs = synthetic()
     # A second, independently seeded draw of the same process: a check that results on the first
     # are not tuned to it.
