@@ -1,3 +1,4 @@
+import CLinuxShim
 import Hardware
 import Histogram
 import Logging
@@ -46,7 +47,11 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
 
     private let shared = Mutex(Shared())
     private let processed = Atomic<UInt64>(0)
-    private let restartRequested = Atomic<Bool>(false)
+    /// Attention words the executor's probe reads on every pass (a line of their own):
+    /// [0] a restart was requested (set by any thread), [1] the actor is in backoff
+    /// (executor thread only). Either makes the executor call `drain` with an empty mailbox.
+    private let attention: UnsafeMutablePointer<Int64>
+    public let drainProbe: DrainProbe
     // Executor-thread-only state.
     private var lastSnapshot: A.Snapshot
     private var sinceSnapshot = 0
@@ -77,10 +82,16 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         self.logger = logger
         latencyCapacity = 1024
         latencies = .allocate(capacity: latencyCapacity)
+        attention = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64).bindMemory(to: Int64.self, capacity: 8)
+        attention.initialize(repeating: 0, count: 8)
+        drainProbe = channel.drainProbe.adding(attention: attention, count: 2)
         channel.attach(to: executor) { [unowned self] message in self.deliver(message) }
     }
 
-    deinit { latencies.deallocate() }
+    deinit {
+        latencies.deallocate()
+        UnsafeMutableRawPointer(attention).deallocate()
+    }
 
     // MARK: Delivery (executor thread)
 
@@ -107,11 +118,12 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
     }
 
     public func drain(budget: Int) -> Int {
-        if restartRequested.load(ordering: .acquiring) { handleRestartRequests(now: executor.clock.now()) }
+        if qa_load_acquire(attention) != 0 { handleRestartRequests(now: executor.clock.now()) }
         if state == .failed || state == .stopped { return 0 }
         if state == .backoff {
             if executor.clock.now() < resumeAt { return 0 }
             state = .running
+            qa_store_relaxed(attention + 1, 0)
             shared.withLock { $0.state = .running }
         }
         let count = channel.drain(budget: budget)
@@ -151,6 +163,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         sinceSnapshot = 0
         resumeAt = now &+ policy.backoff(forRestart: max(restartTimes.count, 1))
         state = .backoff
+        qa_store_relaxed(attention + 1, 1)
         shared.withLock { shared in
             shared.restarts += 1
             shared.state = .backoff
@@ -162,6 +175,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
 
     private func escalate(error: String) {
         state = .failed
+        qa_store_relaxed(attention + 1, 0)
         shared.withLock { $0.state = .failed }
         logger.critical("actor failed: restart intensity exceeded, escalating", metadata: [
             "actor": "\(name)", "parent": "\(parentName ?? "system")", "error": "\(error)",
@@ -171,7 +185,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
     }
 
     private func handleRestartRequests(now: UInt64) {
-        restartRequested.store(false, ordering: .releasing)
+        qa_store_release(attention, 0)
         let reasons = shared.withLock { shared -> [String] in
             let taken = shared.restartRequests
             shared.restartRequests.removeAll()
@@ -194,7 +208,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
     }
 
     public func pendingWork(now: UInt64) -> PendingWork {
-        if restartRequested.load(ordering: .acquiring) { return .ready }
+        if qa_load_acquire(attention) != 0 { return .ready }
         switch state {
         case .failed, .stopped: return .none
         case .backoff: return channel.depth > 0 ? .at(resumeAt) : .none
@@ -206,7 +220,7 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
 
     public func requestRestart(reason: String) {
         shared.withLock { $0.restartRequests.append(reason) }
-        restartRequested.store(true, ordering: .releasing)
+        qa_store_release(attention, 1)
         executor.wakeIfParked()
     }
 

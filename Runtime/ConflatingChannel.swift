@@ -13,6 +13,8 @@ public final class ConflatingChannel<Message: Sendable>: Drainable, @unchecked S
     public let name: String
     public let keyCount: Int
     private let keys: MPMCRing<Int>
+    /// The key ring's emptiness test (see `DrainProbe`).
+    public let drainProbe: DrainProbe
     private let values: UnsafeMutablePointer<Message?>
     private let pending: UnsafeMutablePointer<Bool>
     private let locks: UnsafeMutablePointer<Int64>
@@ -33,6 +35,7 @@ public final class ConflatingChannel<Message: Sendable>: Drainable, @unchecked S
         self.name = name
         self.keyCount = keyCount
         keys = try MPMCRing(capacity: keyCount, node: node)
+        drainProbe = DrainProbe(ring: keys.storage)
         values = .allocate(capacity: keyCount)
         values.initialize(repeating: nil, count: keyCount)
         pending = .allocate(capacity: keyCount)

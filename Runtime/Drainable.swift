@@ -9,6 +9,13 @@ public protocol Drainable: AnyObject, Sendable {
     /// Whether there is work now, later (a backoff deadline, in clock ns), or none.
     /// Called by the owning executor before it parks.
     func pendingWork(now: UInt64) -> PendingWork
+    /// A cheap, non-generic test the executor makes on every pass before calling
+    /// `drain` (read once, at registration). The default always calls `drain`.
+    var drainProbe: DrainProbe { get }
+}
+
+extension Drainable {
+    public var drainProbe: DrainProbe { .always }
 }
 
 /// The answer of `Drainable.pendingWork`.

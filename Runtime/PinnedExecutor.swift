@@ -73,6 +73,11 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
     private let overflowCount = Atomic<Int>(0)
     private let registry = Mutex<[any Drainable]>([])
     private let registryChanged = Atomic<Bool>(false)
+    /// The executor thread's copy of the registry and the entries its loop calls
+    /// unretained. Stored properties (thread-only), not locals: the optimiser may end a
+    /// local's lifetime after its last use, which would free what the loop still calls.
+    private var loopDrainables: [any Drainable] = []
+    private var loopEntryOwners: [DrainEntry] = []
     private let running = Atomic<Bool>(true)
     private let finished = DispatchSemaphore(value: 0)
     private let started = DispatchSemaphore(value: 0)
@@ -238,20 +243,46 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
         finished.signal()
     }
 
+    /// One registered drainable as the loop sees it: a trivial value (no ARC when read).
+    private struct LoopEntry {
+        let probe: DrainProbe
+        let entry: Unmanaged<DrainEntry>
+    }
+
     private func runLoop() {
-        var drainables: [any Drainable] = []
-        // Each call retains the drainable (writing its header line): Channel and
-        // ActorCell keep the fields their producers read off that line.
+        // `loopDrainables` and `loopEntryOwners` keep the registered objects alive; each
+        // pass reads only `loopEntries` (trivial values), so it retains nothing: a retain
+        // per call would write the drainable's header line, which its producers read. A
+        // probe (non-generic) skips `drain` for an empty mailbox.
+        var loopEntries = UnsafeMutableBufferPointer<LoopEntry>.allocate(capacity: 0)
+        defer {
+            loopEntries.deallocate()
+            loopEntryOwners = []
+            loopDrainables = []
+        }
         var idleIterations = 0
         let batch = configuration.batchSize
         let serial = asUnownedSerialExecutor()
         while true {
             if registryChanged.load(ordering: .acquiring) {
                 registryChanged.store(false, ordering: .releasing)
-                drainables = registry.withLock { $0 }
+                loopDrainables = registry.withLock { $0 }
+                loopEntryOwners = loopDrainables.map(DrainEntry.make)
+                loopEntries.deallocate()
+                loopEntries = .allocate(capacity: loopDrainables.count)
+                for index in loopDrainables.indices {
+                    loopEntries.initializeElement(
+                        at: index, to: LoopEntry(probe: loopDrainables[index].drainProbe,
+                                                 entry: .passUnretained(loopEntryOwners[index])))
+                }
             }
             var work = runJobs(max: batch, serial: serial)
-            for drainable in drainables { work &+= drainable.drain(budget: batch) }
+            for index in 0..<loopEntries.count {
+                let loopEntry = loopEntries[index]
+                if loopEntry.probe.mayHaveWork {
+                    work &+= loopEntry.entry._withUnsafeGuaranteedRef { $0.drain(budget: batch) }
+                }
+            }
             if work > 0 {
                 idleIterations = 0
                 continue
@@ -268,11 +299,11 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
                 if idleIterations < configuration.spinIterations {
                     qa_cpu_relax()
                 } else {
-                    park(drainables)
+                    park(loopDrainables)
                     idleIterations = 0
                 }
             case .park:
-                park(drainables)
+                park(loopDrainables)
             }
         }
     }
