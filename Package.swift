@@ -70,7 +70,7 @@ let package = Package(
             path: "Actors/Learning",
             swiftSettings: swift6
         ),
-        .target(name: "Regime", dependencies: ["Runtime"], path: "Actors/Regime", swiftSettings: swift6),
+        .target(name: "Regime", dependencies: ["Runtime", "Protocols"], path: "Actors/Regime", swiftSettings: swift6),
         .target(
             name: "Monitoring",
             dependencies: [

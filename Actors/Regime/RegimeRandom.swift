@@ -2,25 +2,21 @@
 // Box–Muller normals, Marsaglia & Tsang (2000) gamma variates, Dirichlet by normalised gammas.
 
 import Foundation
+import Protocols
 
 /// A small deterministic generator so every fit with the same seed gives the same result.
 public struct RegimeRandom: Sendable {
-    private var state: UInt64
+    private var bits: SplitMix64
 
-    /// A generator started from `seed`.
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// A generator started from `seed` (the SplitMix64 stream of `seed` + the golden gamma,
+    /// so fits keep the restarts they had before the generator was shared).
+    public init(seed: UInt64) { bits = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
     /// Next 64 random bits (SplitMix64).
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { bits.next() }
 
     /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func uniform() -> Double { bits.nextUnit() }
 
     /// Uniform integer in 0..<n (n > 0).
     public mutating func index(below n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
