@@ -110,8 +110,12 @@ public final class RegimeEnsemble {
     static func realizedLevels(_ w: [Double], configuration c: RegimeEnsembleConfiguration, models: [any RegimeModel] = []) -> (levels: VolatilityLevels, mean: Double)? {
         guard w.count > c.realizedWindow else { return nil }
         let mean = w.reduce(0, +) / Double(w.count)
+        // The HMM's variances carry its absolute floor (`minCovar`, hmmlearn's min_covar): on
+        // returns far smaller than its square root (raw tick returns, ~1e-4) every state sits
+        // at the floor and the levels would label everything calm, so k-means is used then.
         if c.realizedLevelsFromHMM, let h = models.lazy.compactMap({ $0 as? HMMRegimeModel }).first, let m = h.model,
-           h.occupiedSlots.count == c.states {
+           h.occupiedSlots.count == c.states,
+           h.occupiedSlots.allSatisfy({ m.covars[$0] >= 2 * h.configuration.minCovar }) {
             return (VolatilityLevels(levels: h.occupiedSlots.map { m.covars[$0].squareRoot() }), mean)
         }
         let rv = RealizedVolatilityClusterModel.rollingVolatility(w, window: c.realizedWindow, mean: mean)

@@ -169,4 +169,12 @@ final class RegimeSignalFilter: @unchecked Sendable {
         }
         return needed
     }
+
+    /// Forgets what was forwarded for `symbol`, so its next signal goes through: call it
+    /// when the send of a forwarded signal was not accepted (else a regime change refused
+    /// by a full engine mailbox would be filtered out until the state changes again).
+    func invalidate(symbol: Int) {
+        guard symbol >= 0, symbol < forwarded.count else { return }
+        forwarded[symbol] = false
+    }
 }

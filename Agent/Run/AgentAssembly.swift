@@ -268,7 +268,10 @@ final class AgentAssembly: @unchecked Sendable {
                         guard filter.shouldForward(symbol: Int(index), state: state, confidence: signal.confidence) else {
                             return
                         }
-                        engineMailbox.send(.regime(symbol: index, state: state, confidence: signal.confidence))
+                        // Refused (engine mailbox full): the next signal must go through again.
+                        if !engineMailbox.send(.regime(symbol: index, state: state, confidence: signal.confidence)).isAccepted {
+                            filter.invalidate(symbol: Int(index))
+                        }
                     }
                 }
         }

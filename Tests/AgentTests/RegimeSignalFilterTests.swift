@@ -18,4 +18,16 @@ import Testing
         #expect(filter.shouldForward(symbol: 0, state: -1, confidence: .nan))    // NaN is never "close"
         #expect(filter.shouldForward(symbol: 7, state: 0, confidence: 0.9))      // unknown index: forwarded
     }
+
+    /// A forwarded signal the engine's mailbox refused is sent again with the next update,
+    /// even when nothing changed (else the engine would keep the old regime).
+    @Test func aRefusedSignalIsForwardedAgain() {
+        let filter = RegimeSignalFilter(symbols: 1, minConfidence: 0.6, confidenceStep: 0.01)
+        #expect(filter.shouldForward(symbol: 0, state: 2, confidence: 0.9))
+        #expect(!filter.shouldForward(symbol: 0, state: 2, confidence: 0.9))
+        filter.invalidate(symbol: 0)
+        #expect(filter.shouldForward(symbol: 0, state: 2, confidence: 0.9))
+        #expect(!filter.shouldForward(symbol: 0, state: 2, confidence: 0.9))
+        filter.invalidate(symbol: 5)   // unknown index: ignored
+    }
 }
