@@ -59,7 +59,7 @@ public struct DrainProbe: @unchecked Sendable {
         if let attention {
             for index in 0..<attentionCount where qa_load_acquire(attention + index) != 0 { return true }
         }
-        guard let head, let slots else { return attention == nil }
+        guard let head, let slots else { return true }
         let position = qa_load_acquire(head)
         let index = mask >= 0 ? Int(position) & mask : Int(position % Int64(capacity))
         return qa_load_acquire((slots + index * stride).assumingMemoryBound(to: Int64.self)) == position + 1

@@ -70,8 +70,10 @@ final class AgentAssembly: @unchecked Sendable {
     ///   - source: the market source.
     ///   - deterministic: use deterministic executors (replay and tests).
     ///   - cluster: join this cluster (nil: local mode); orders pass only while its trading gate is open.
-    ///   - priorities: nice values of the executor threads by latency class (nil:
-    ///     `ThreadPriorities.relativeToProcess()`).
+    ///   - priorities: nice values of the executor threads by latency class (`perf e2e`);
+    ///     nil leaves every thread at the process's own. `run` passes nil: on a shared
+    ///     host a niced regime detector or learner starves behind other processes (a loaded
+    ///     test run saw the regime stay uncertain and no order for 30 s).
     static func build(configuration: AgentConfiguration, source: any MarketSource, deterministic: Bool = false,
                       clock: any NanoClock = MonotonicClock(), cluster: CoordinationSettings? = nil,
                       priorities: ThreadPriorities? = nil, logger: Logger) async throws -> AgentAssembly {
@@ -93,7 +95,9 @@ final class AgentAssembly: @unchecked Sendable {
             .init(name: ActorName.alerts, latencyClass: .background, idleStrategy: .park, cores: explicit[ActorName.alerts]),
         ]
         if cluster != nil {
-            requests.append(.init(name: ActorName.coordination, latencyClass: .background, idleStrategy: .park,
+            // Normal, not background: it renews the leader lease and carries halts, so it must
+            // not wait behind a busy feed or engine thread at the background nice value.
+            requests.append(.init(name: ActorName.coordination, latencyClass: .normal, idleStrategy: .park,
                                   cores: explicit[ActorName.coordination]))
         }
         let topology = Topology.current(logger: logger)
@@ -102,7 +106,7 @@ final class AgentAssembly: @unchecked Sendable {
             plan: plan,
             configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware, deterministic: deterministic),
             clock: clock, logger: logger)
-        if !deterministic { applyPriorities(priorities ?? .relativeToProcess(), system: system, logger: logger) }
+        if !deterministic, let priorities { applyPriorities(priorities, system: system, logger: logger) }
 
         var journal: Journal?
         if configuration.journal.enabled {
