@@ -96,7 +96,7 @@ func runQuantumAgentAsync(_ arguments: [String], environment: [String: String] =
 @Suite("Operations: token and inspect against a running control plane")
 struct OperationsInspectCLITests {
     @Test func tokenIssuePrintsAVerifiableTokenAsItsLastLine() async throws {
-        let run = try await runQuantumAgentAsync(["token", "issue", "--role", "operator", "--ttl", "15m", "--subject", "ops"],
+        let run = try await runQuantumAgentAsync(["token", "issue", "--role", "operator", "--ttl", "24h", "--subject", "ops"],
                                                  environment: ["QUANTUM_AGENT_JWT_SECRET": operationsSecret])
         #expect(run.status == 0, "\(run.stderr)")
         let token = try #require(run.stdout.split(separator: "\n").last.map(String.init))

@@ -30,7 +30,7 @@ struct OperationsServer {
         return OperationsServer(agent: agent, server: server, authority: authority, port: port)
     }
 
-    func token(_ role: ControlRole, now: Date = Date(), ttl: TimeInterval = 600) async throws -> String {
+    func token(_ role: ControlRole, now: Date = Date(), ttl: TimeInterval = 86_400) async throws -> String {
         try await authority.issue(subject: "tester-\(role.rawValue)", role: role, ttl: ttl, now: now)
     }
 

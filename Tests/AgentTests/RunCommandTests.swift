@@ -209,9 +209,9 @@ struct RunCommandTests {
                                          environment: secret)
         let port = try #require(await agent.port(), "no control-plane line; stderr: \(agent.stderr.suffix(2000))")
         let http = LiveAgentHTTP(port: port)
-        let viewer = try AgentBinary.run(["token", "issue", "--role", "viewer", "--ttl", "10m"], environment: secret)
+        let viewer = try AgentBinary.run(["token", "issue", "--role", "viewer", "--ttl", "24h"], environment: secret)
         let viewerToken = try #require(viewer.stdout.split(separator: "\n").last.map(String.init), "\(viewer.stderr)")
-        let token = try AgentBinary.run(["token", "issue", "--role", "operator", "--ttl", "10m"], environment: secret)
+        let token = try AgentBinary.run(["token", "issue", "--role", "operator", "--ttl", "24h"], environment: secret)
         let operatorToken = try #require(token.stdout.split(separator: "\n").last.map(String.init), "\(token.stderr)")
 
         // Some orders and one monitor evaluation first.
@@ -337,7 +337,7 @@ struct RunCommandTests {
             agent.stdout.split(separator: "\n").last { $0.hasPrefix("ticks/s ") }.map { !$0.contains("CLUSTER-HALT") } ?? false
         })
         // An operator's HTTP halt halts the whole cluster.
-        let admin = try AgentBinary.run(["token", "issue", "--role", "admin", "--ttl", "5m"],
+        let admin = try AgentBinary.run(["token", "issue", "--role", "admin", "--ttl", "24h"],
                                         environment: ["QUANTUM_AGENT_JWT_SECRET": operationsSecret])
         let adminToken = try #require(admin.stdout.split(separator: "\n").last.map(String.init), "\(admin.stderr)")
         let (halted, haltBody) = try await http.call("POST", "/api/control/halt", token: adminToken, body: #"{"reason":"test halt"}"#)
