@@ -117,7 +117,7 @@ let package = Package(
         // The pipeline's own stages (lead): market sources and the latency engine.
         .target(
             name: "Market",
-            dependencies: ["Protocols", "Hardware", "CLinuxShim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Protocols", "Runtime", "Hardware", "CLinuxShim", .product(name: "Logging", package: "swift-log")],
             path: "Actors/Market",
             swiftSettings: swift6
         ),
@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Risk", "Protocols"], path: "Tests/ExecutionTests", exclude: ["Throughput"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Protocols"], path: "Tests/JournalTests"),
         .testTarget(name: "LatencyTests", dependencies: ["Latency", "Market", "Protocols", "Runtime", "Hardware", "Risk", "Execution", "Journal", "Learning", "CLinuxShim", "CNuma"], path: "Tests/LatencyTests"),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "Protocols", "Hardware", "CLinuxShim", "CNuma", "TestSupport"], path: "Tests/MarketTests"),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "Protocols", "Runtime", "Hardware", "CLinuxShim", "CNuma", "TestSupport"], path: "Tests/MarketTests"),
         .testTarget(
             name: "AgentTests",
             dependencies: [

@@ -36,6 +36,11 @@ public enum Affinity {
         return (0..<64).filter { mask & (Int64(1) << Int64($0)) != 0 }
     }
 
+    /// Names the calling thread for `top -H`, `ps -L` and `/proc` (first 15 bytes kept).
+    public static func nameCurrentThread(_ name: String) {
+        _ = qa_set_current_thread_name(name)
+    }
+
     /// The Linux thread id of the calling thread.
     public static var threadID: Int32 { qa_thread_id() }
 }

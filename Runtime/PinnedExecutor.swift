@@ -233,6 +233,7 @@ public final class PinnedExecutor: ActorExecutor, @unchecked Sendable {
     private func threadMain() {
         qa_set_current_executor(Unmanaged.passUnretained(self).toOpaque())
         threadIDValue.store(Affinity.threadID, ordering: .releasing)
+        Affinity.nameCurrentThread(configuration.name)
         if let core = configuration.core,
            Affinity.pinCurrentThreadOrLog(to: core, logger: logger) {
             pinnedCore.store(core, ordering: .releasing)

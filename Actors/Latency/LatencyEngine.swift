@@ -61,6 +61,7 @@ public actor LatencyEngine: SupervisedActor {
     /// The market-data inbox (nil when ticks come through `Message.tick` only).
     nonisolated public let ticks: TickMailbox?
     private let cell: CoreCell
+    private let control: Channel<Message>?
     /// The core, in place (reads and mutations go through the cell's pointer, never a copy).
     private var core: PipelineCore {
         _read { yield cell.pointer.pointee }
@@ -83,26 +84,37 @@ public actor LatencyEngine: SupervisedActor {
         self.ticks = ticks
         // The handler runs on the executor's thread, like every isolated method, so it
         // may use the core directly: no `assumeIsolated` check and no actor reference
-        // per tick (the fast path the per-tick budget asks for). With the
-        // monotonic clock (every live executor) the core reads it inline rather than
-        // through the existential: nine reads per tick.
-        if executor.clock is MonotonicClock {
+        // per tick (the fast path the per-tick budget asks for).
+        self.control = control
+        if let ticks { ticks.bind(to: executor, handler: Self.tickHandler(cell: cell, control: control, clock: executor.clock)) }
+    }
+
+    /// The handler of every tick: what waits in the control channel first, then the pipeline.
+    /// With the monotonic clock (every live executor) the core reads it inline rather than
+    /// through the existential: nine reads per tick.
+    private static func tickHandler(cell: CoreCell, control: Channel<Message>?, clock: any NanoClock) -> (Tick) -> Void {
+        if clock is MonotonicClock {
             let clock = MonotonicClock()
-            ticks?.bind(to: executor) { tick in
-                if let control {
-                    while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
-                }
-                cell.pointer.pointee.process(tick, clock: clock)
-            }
-        } else {
-            let clock = executor.clock
-            ticks?.bind(to: executor) { tick in
+            return { tick in
                 if let control {
                     while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
                 }
                 cell.pointer.pointee.process(tick, clock: clock)
             }
         }
+        return { tick in
+            if let control {
+                while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
+            }
+            cell.pointer.pointee.process(tick, clock: clock)
+        }
+    }
+
+    /// A handler that runs one tick through the pipeline at once, for a feed polled on the
+    /// engine's own executor thread (`FeedDriver.startPolled`): the same path as a tick from
+    /// the mailbox, without the mailbox. Call it on the engine's executor thread only.
+    nonisolated public func inlineTickHandler() -> (Tick) -> Void {
+        Self.tickHandler(cell: cell, control: control, clock: executor.clock)
     }
 
     /// Applies one message to the core (on the engine's executor thread).

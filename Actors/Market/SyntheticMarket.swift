@@ -6,7 +6,7 @@ import Foundation
 /// three-state Markov chain — calm, normal, crisis — with state-dependent volatility
 /// and a small AR(1) momentum term (so there is something to learn); the quoted
 /// spread widens with volatility. Same seed, same ticks.
-public final class SyntheticMarket: MarketSource, @unchecked Sendable {
+public final class SyntheticMarket: PollableMarketSource, @unchecked Sendable {
     // @unchecked: configuration is immutable; `run` is called on one thread at a time.
 
     /// Generator parameters.
@@ -75,6 +75,45 @@ public final class SyntheticMarket: MarketSource, @unchecked Sendable {
             pacer.wait()
             emit(generator.next())
             produced += 1
+        }
+    }
+
+    public func makePoller() -> any MarketPoller { Poller(configuration) }
+
+    /// The polled form of `run`: the same ticks on the same schedule (`ratePerSecond` from
+    /// the first call; more than 10 ms behind it, the schedule restarts from now instead of
+    /// bursting to catch up), for `maxTicks` ticks.
+    final class Poller: MarketPoller {
+        private var generator: Generator
+        private let intervalNanos: UInt64
+        private let maxTicks: Int?
+        private var produced = 0
+        private var due: UInt64
+
+        init(_ configuration: Configuration) {
+            generator = Generator(configuration)
+            maxTicks = configuration.maxTicks
+            if let rate = configuration.ratePerSecond, rate > 0, rate.isFinite {
+                intervalNanos = UInt64(max(1, 1e9 / rate))
+                due = qa_monotonic_ns() &+ intervalNanos
+            } else {
+                intervalNanos = 0
+                due = 0
+            }
+        }
+
+        var nextDue: UInt64? {
+            if let maxTicks, produced >= maxTicks { return nil }
+            return due
+        }
+
+        func next(now: UInt64) -> RawTick {
+            produced += 1
+            if intervalNanos > 0 {
+                due &+= intervalNanos
+                if now > due &+ 10_000_000 { due = now }
+            }
+            return generator.next()
         }
     }
 

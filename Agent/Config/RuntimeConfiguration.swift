@@ -15,6 +15,8 @@ struct RuntimeConfiguration: ConfigSection {
 
     var placement = Placement.automatic
     var idleStrategy = IdleStrategy.spinThenPark
+    /// Keep the agent's other threads off the CPUs of the latency-critical executors.
+    var reserveCriticalCPUs = true
     /// Actor name → the cores it may run on (explicit placement).
     var cores: [String: [Int]] = [:]
 
@@ -23,6 +25,8 @@ struct RuntimeConfiguration: ConfigSection {
             .choice("placement", \.placement, doc: "automatic (latency-critical actors get a core each) or explicit (from cores)."),
             .choice("idle_strategy", \.idleStrategy,
                     doc: "What an idle executor does: spin (lowest latency, burns the core), spinThenPark, park."),
+            .bool("reserve_critical_cpus", \.reserveCriticalCPUs,
+                  doc: "Keep every other thread of the agent off the CPUs of the latency-critical executors (with hardware optimization)."),
             .coreMap("cores", \.cores, doc: "Actor name → list of core numbers, e.g. market: [2]; used by explicit placement."),
         ]
     }

@@ -28,6 +28,8 @@ struct FeedsConfiguration: ConfigSection {
     var redisStream = "quantum:ticks"
     /// A feed silent longer than this is reported stale by /health, ms.
     var staleAfterMs = 5000
+    /// Poll a synthetic feed on the engine's own thread (no feed thread, no hop).
+    var pollOnEngine = true
 
     static var fields: [ConfigField<Self>] {
         [
@@ -42,6 +44,8 @@ struct FeedsConfiguration: ConfigSection {
             .int("tcp_port", \.tcpPort, range: 1...65535, doc: "Port of the TCP feed."),
             .string("redis_stream", \.redisStream, nonEmpty: true, doc: "Stream key for kind redis (XREAD; `redis:KEY?group=G` in --feed reads with XREADGROUP)."),
             .int("stale_after_ms", \.staleAfterMs, range: 1...3_600_000, doc: "Feed silent longer than this → /health degraded, ms."),
+            .bool("poll_on_engine", \.pollOnEngine,
+                  doc: "With hardware optimization, the synthetic feed is polled on the latency engine's thread (no feed thread, no queue, no hop between cores); false: a feed thread of its own."),
         ]
     }
 

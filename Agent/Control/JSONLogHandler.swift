@@ -41,6 +41,7 @@ final class JSONLogWriter: @unchecked Sendable {
         self.output = output
         self.capacity = max(1, capacity)
         let thread = Thread { [self] in
+            Affinity.nameCurrentThread("log-writer")
             if let core { try? Affinity.pinCurrentThread(to: core) }
             self.runLoop()
         }

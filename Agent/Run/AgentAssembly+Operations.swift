@@ -120,7 +120,7 @@ extension AgentAssembly {
 
 /// The agent's housekeeping loop, off the pinned cores: every `metrics_interval` it gives the
 /// alert center the cumulative counters of the rate rules and the memory use, and the monitor
-/// the cluster's view; every `risk.var_interval_ms` it runs the VaR and stress report on the
+/// the cluster's view, and moves threads off the reserved CPUs; every `risk.var_interval_ms` it runs the VaR and stress report on the
 /// engine's book, raises or clears the breach alerts and scales the pre-trade limits.
 struct OperationsLoop: Sendable {
     let system: ActorSystem
@@ -133,6 +133,8 @@ struct OperationsLoop: Sendable {
     let metricsIntervalMs: Int
     let riskIntervalMs: Int
     let riskLimits: RiskLimits
+    /// Swept every pass: a thread a pinned executor started (a Dispatch worker it woke) inherits its CPU.
+    let cpuGuard: CriticalCPUGuard?
     let logger: Logger
 
     /// Starts the loop; cancel the task to stop it.
@@ -145,6 +147,7 @@ struct OperationsLoop: Sendable {
             while !Task.isCancelled {
                 do { try await Task.sleep(nanoseconds: UInt64(max(10, metricsIntervalMs)) * 1_000_000) } catch { return }
                 alerts.send(.observe(counters(probe: probe)))
+                cpuGuard?.sweep()
                 if let cluster, let monitor { await sampleCluster(cluster, into: monitor) }
                 if risk != nil, ContinuousClock.now - lastRisk >= .milliseconds(riskIntervalMs) {
                     lastRisk = ContinuousClock.now

@@ -37,6 +37,8 @@ final class AgentAssembly: @unchecked Sendable {
     let feed: FeedDriver
     /// CPU the feed thread is pinned to (nil: unpinned), never a critical executor's.
     let feedCore: Int?
+    /// The feed is polled on the engine's executor thread (`feeds.poll_on_engine`), not run on a thread.
+    let pollsFeed: Bool
     let engine: ActorRef<LatencyEngine>
     let journal: Journal?
     let logger: Logger
@@ -63,6 +65,8 @@ final class AgentAssembly: @unchecked Sendable {
         var redisAlerts: RedisAlertChannel?
         /// Operator pause / halt, read before every order.
         var operatorGate: OperatorGate
+        /// Keeps the other threads off the critical executors' CPUs (`runtime.reserve_critical_cpus`).
+        var cpuGuard: CriticalCPUGuard?
     }
 
     /// Builds and starts everything except the feed (call `startFeed()`).
@@ -107,6 +111,11 @@ final class AgentAssembly: @unchecked Sendable {
             configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware, deterministic: deterministic),
             clock: clock, logger: logger)
         if !deterministic, let priorities { applyPriorities(priorities, system: system, logger: logger) }
+        var cpuGuard: CriticalCPUGuard?
+        if hardware, !deterministic, configuration.runtime.reserveCriticalCPUs {
+            cpuGuard = CriticalCPUGuard(plan: plan, system: system, topology: topology)
+            await cpuGuard?.start(logger: logger)
+        }
 
         var journal: Journal?
         if configuration.journal.enabled {
@@ -189,7 +198,8 @@ final class AgentAssembly: @unchecked Sendable {
                 LatencyEngine(executor: executor, core: core, ticks: engineTicks, control: engineMailbox)
             }
         let feed = FeedDriver(source: source, symbols: symbols, logger: logger)
-        let feedCore = hardware && !deterministic ? Self.feedCore(plan: plan, cpus: topology.cpuIDs) : nil
+        let pollsFeed = hardware && !deterministic && configuration.feeds.pollOnEngine && source is any PollableMarketSource
+        let feedCore = hardware && !deterministic && !pollsFeed ? Self.feedCore(plan: plan, cpus: topology.cpuIDs) : nil
         var ticker: MonitorTicker?
         if let monitorTaps, !deterministic {
             let metrics = engine.actor.metrics
@@ -210,14 +220,15 @@ final class AgentAssembly: @unchecked Sendable {
                 system: system, engine: engine, alerts: alerts, monitor: monitorTaps?.monitor, cluster: node, feed: feed,
                 heartbeatIntervalMs: cluster?.protocolConfiguration.heartbeatIntervalMs ?? 1000,
                 metricsIntervalMs: configuration.modules.modelMonitoring.metricsIntervalMs,
-                riskIntervalMs: configuration.risk.varIntervalMs, riskLimits: limits, logger: logger
+                riskIntervalMs: configuration.risk.varIntervalMs, riskLimits: limits, cpuGuard: cpuGuard, logger: logger
             ).start(risk: riskMonitor)
         }
         let modules = Modules(regime: regimeRef, learner: learnerRef, monitor: monitorTaps?.monitor, alerts: alerts,
                               cluster: node, ticker: ticker, modelName: modelName, monitorTaps: monitorTaps,
-                              operations: operations, redisAlerts: redisAlerts, operatorGate: operatorGate)
+                              operations: operations, redisAlerts: redisAlerts, operatorGate: operatorGate,
+                              cpuGuard: cpuGuard)
         return AgentAssembly(configuration: configuration, symbols: symbols, plan: plan, system: system, feed: feed,
-                             feedCore: feedCore, engine: engine, journal: journal, modules: modules, logger: logger)
+                             feedCore: feedCore, pollsFeed: pollsFeed, engine: engine, journal: journal, modules: modules, logger: logger)
     }
 
     /// The hot path's state: risk limits, paper venue, decision rule from config.
@@ -305,7 +316,7 @@ final class AgentAssembly: @unchecked Sendable {
     }
 
     private init(configuration: AgentConfiguration, symbols: SymbolTable, plan: CorePlan, system: ActorSystem,
-                 feed: FeedDriver, feedCore: Int?, engine: ActorRef<LatencyEngine>, journal: Journal?, modules: Modules,
+                 feed: FeedDriver, feedCore: Int?, pollsFeed: Bool, engine: ActorRef<LatencyEngine>, journal: Journal?, modules: Modules,
                  logger: Logger) {
         self.configuration = configuration
         self.symbols = symbols
@@ -313,6 +324,7 @@ final class AgentAssembly: @unchecked Sendable {
         self.system = system
         self.feed = feed
         self.feedCore = feedCore
+        self.pollsFeed = pollsFeed
         self.engine = engine
         self.journal = journal
         self.modules = modules
@@ -329,9 +341,20 @@ final class AgentAssembly: @unchecked Sendable {
         return cpus.filter { !critical.contains($0) }.min { (load($0), -$0) < (load($1), -$1) }
     }
 
-    /// Starts the feed thread (pinned to `feedCore`); ticks go to the engine's channel.
+    /// Starts the feed: polled on the engine's executor, each tick straight into the pipeline
+    /// (`pollsFeed`), or on its thread (pinned to `feedCore`), ticks going to the engine's mailbox.
     func startFeed() {
         let engine = self.engine
+        if pollsFeed, let source = feed.source as? any PollableMarketSource {
+            let process = engine.actor.inlineTickHandler()
+            let taps = modules.monitorTaps
+            feed.startPolled(source, on: engine.actor.executor) { tick in
+                process(tick)
+                taps?.tick(tick)  // after the pipeline: not on this tick's latency path
+                return true
+            }
+            return
+        }
         if let taps = modules.monitorTaps {
             feed.start(core: feedCore) { tick in
                 let accepted = engine.actor.submit(tick).isAccepted

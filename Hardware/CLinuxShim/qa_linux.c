@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "qa_linux.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -16,6 +19,53 @@ int qa_pin_current_thread(int cpu) {
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+int qa_set_thread_affinity(int32_t tid, const int32_t *cpus, int count) {
+    if (count <= 0) return EINVAL;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < count; i++) {
+        if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE) return EINVAL;
+        CPU_SET(cpus[i], &set);
+    }
+    return sched_setaffinity((pid_t)tid, sizeof(set), &set) == 0 ? 0 : errno;
+}
+
+int qa_thread_affinity(int32_t tid, int32_t *cpus, int capacity) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity((pid_t)tid, sizeof(set), &set) != 0) return -errno;
+    int found = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &set)) continue;
+        if (found < capacity) cpus[found] = cpu;
+        found++;
+    }
+    return found;
+}
+
+int qa_list_threads(int32_t *tids, int capacity) {
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL) return -errno;
+    int found = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        long tid = strtol(entry->d_name, NULL, 10);
+        if (tid <= 0) continue;
+        if (found < capacity) tids[found] = (int32_t)tid;
+        found++;
+    }
+    closedir(dir);
+    return found;
+}
+
+int qa_set_current_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof(truncated) - 1);
+    truncated[sizeof(truncated) - 1] = 0;
+    return pthread_setname_np(pthread_self(), truncated);
 }
 
 int qa_current_cpu(void) { return sched_getcpu(); }

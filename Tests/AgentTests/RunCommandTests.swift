@@ -8,6 +8,7 @@ import FoundationNetworking
 #endif
 import Synchronization
 import Testing
+import Hardware
 @testable import Agent
 
 /// Polls `condition` every 20 ms for at most `seconds`, suspending between polls (never blocking a
@@ -57,6 +58,7 @@ final class LiveAgentProcess: Sendable {
     var stdout: String { out.text }
     var stderr: String { err.text }
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
 
     /// The control plane's port, read from the `control plane: http://host:port` line (nil after `seconds`).
     func port(within seconds: Double = 60) async -> Int? {
@@ -157,6 +159,19 @@ struct LiveAgentFiles {
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// The threads of process `pid`: name (`comm`) and the CPUs each may run on.
+func agentThreads(pid: Int32) -> [(name: String, cpus: [Int])] {
+    let tasks = "/proc/\(pid)/task"
+    let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+    return ids.compactMap { id in
+        guard let comm = try? String(contentsOfFile: "\(tasks)/\(id)/comm", encoding: .utf8),
+              let status = try? String(contentsOfFile: "\(tasks)/\(id)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+              let cpus = try? CPUList.parse(String(line.dropFirst("Cpus_allowed_list:".count))) else { return nil }
+        return (comm.trimmingCharacters(in: .whitespacesAndNewlines), cpus)
+    }
 }
 
 /// Counts the orders in a journal file with `quantum-agent journal export`.
@@ -263,6 +278,32 @@ struct RunCommandTests {
         let logLines = agent.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
         #expect(!logLines.isEmpty)
         #expect(logLines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    @Test("the engine's CPU is its own: every other thread of the agent runs on the other CPUs",
+          .enabled(if: (Affinity.currentAffinity ?? []).count >= 2, "needs two CPUs"),
+          arguments: [true, false])
+    func criticalCPUIsReserved(pollOnEngine: Bool) async throws {
+        let files = try LiveAgentFiles(extraYAML: "feeds:\n  poll_on_engine: \(pollOnEngine)")
+        defer { files.remove() }
+        let agent = try LiveAgentProcess(["--config", files.config, "--no-http", "--log-format", "json"])
+        #expect(await waitFor(seconds: 30) { (statusOrders(agent.stdout) ?? 0) > 0 }, "\(agent.stdout.suffix(600))")
+        // Threads started later (a Dispatch worker woken from the engine's thread inherits its
+        // CPU) are moved by the next housekeeping sweep, so the layout is awaited, not sampled once.
+        var layout: [(name: String, cpus: [Int])] = []
+        let reserved = await waitFor(seconds: 30) {
+            layout = agentThreads(pid: agent.pid)
+            let engine = layout.filter { $0.name.hasPrefix("critical-") }
+            guard engine.count == 1, let engineCPUs = engine.first?.cpus, engineCPUs.count == 1 else { return false }
+            return layout.filter { !$0.name.hasPrefix("critical-") }.allSatisfy { Set($0.cpus).isDisjoint(with: engineCPUs) }
+        }
+        #expect(reserved, "threads and their CPUs: \(layout)")
+        // Polled on the engine's thread, the synthetic feed has no thread of its own.
+        #expect(layout.contains { $0.name == "feed" } == !pollOnEngine, "\(layout)")
+        #expect(agent.stderr.contains("CPUs reserved for the critical executors"), "\(agent.stderr.suffix(1500))")
+        let stopped = await agent.stop(signal: SIGTERM, within: 60)
+        #expect(stopped.status == 0)
+        #expect((summaryOrders(agent.stdout) ?? 0) > 0, "\(agent.stdout.suffix(600))")
     }
 
     @Test("a port already in use stops the agent with a clear error")

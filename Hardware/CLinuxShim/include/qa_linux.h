@@ -26,6 +26,19 @@ int32_t qa_thread_id(void);
 int qa_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Wakes up to `count` threads blocked on word. Returns the number woken or -errno.
 int qa_futex_wake(uint32_t *word, int count);
+/// Restricts thread `tid` of this process (0: the calling thread) to the `count` CPUs in
+/// `cpus` (sched_setaffinity). Returns 0 or an errno value.
+int qa_set_thread_affinity(int32_t tid, const int32_t *cpus, int count);
+/// Writes the CPUs thread `tid` (0: the calling thread) may run on into `cpus`, at most
+/// `capacity` of them, in increasing order. Returns how many there are (which may exceed
+/// `capacity`) or -errno.
+int qa_thread_affinity(int32_t tid, int32_t *cpus, int capacity);
+/// Writes the thread ids of this process (/proc/self/task) into `tids`, at most `capacity`.
+/// Returns how many threads there are (which may exceed `capacity`) or -errno.
+int qa_list_threads(int32_t *tids, int capacity);
+/// Names the calling thread (pthread_setname_np; the first 15 bytes are kept), as shown by
+/// `top -H`, `ps -L` and /proc/PID/task/TID/comm. Returns 0 or an errno value.
+int qa_set_current_thread_name(const char *name);
 /// Voluntary context switches and involuntary ones of the calling thread (getrusage RUSAGE_THREAD).
 void qa_thread_context_switches(int64_t *voluntary, int64_t *involuntary);
 /// Monotonic time in nanoseconds (CLOCK_MONOTONIC).
