@@ -182,17 +182,19 @@ public final class FeedDriver: @unchecked Sendable {
                 return 0
             }
             var handled = 0
-            var now = qa_monotonic_ns()
+            var now: UInt64 = 0  // read only when a paced tick might not be due yet
             while handled < budget {
                 guard let due = poller.nextDue else {
                     end()
                     break
                 }
-                if due > now { break }
+                if due > now {
+                    now = qa_monotonic_ns()
+                    if due > now { break }
+                }
                 let raw = poller.next(now: now)
                 driver.intake(raw, ingress: due == 0 ? nil : due, sink: sink, sinceStats: &sinceStats)
                 handled += 1
-                now = qa_monotonic_ns()
             }
             return handled
         }
