@@ -109,7 +109,7 @@ let package = Package(
         .target(name: "Execution", dependencies: ["Protocols"], path: "Actors/Execution", swiftSettings: swift6),
         .target(
             name: "Journal",
-            dependencies: ["Protocols", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Protocols", "Runtime", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             path: "Actors/Journal",
             swiftSettings: swift6
         ),

@@ -8,8 +8,8 @@ import Protocols
 
 /// A durable record of decisions, orders, execution reports, alerts and model swaps.
 ///
-/// `append` never waits for I/O: it puts the record in a bounded queue (a short critical
-/// section) and returns; the writer thread commits up to `batchSize` records per transaction,
+/// `append` never waits for I/O or a lock: it puts the record in a bounded lock-free queue
+/// and returns; the writer thread commits up to `batchSize` records per transaction,
 /// at the latest `flushIntervalMs` after they were queued. A full queue drops the record and
 /// counts it (`dropped`, logged); a failed write marks the journal unhealthy, calls the
 /// failure handler once, and every later `append` returns `false` — the engine must then
@@ -95,7 +95,7 @@ public final class Journal: Sendable {
         self.path = path
         self.configuration = configuration
         let database = try Self.open(path: path, configuration: configuration)
-        state = JournalWriterState(path: path, database: database, configuration: configuration, onFailure: onFailure)
+        state = try JournalWriterState(path: path, database: database, configuration: configuration, onFailure: onFailure)
         let state = self.state
         let thread = Thread { state.run() }
         thread.name = "journal-writer"

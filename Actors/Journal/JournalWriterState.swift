@@ -2,12 +2,22 @@ import Foundation
 import GRDB
 import Logging
 import Protocols
+import Runtime
+import Synchronization
 
 /// The queue shared by `Journal.append` (any thread) and the writer thread.
 ///
-/// `@unchecked Sendable`: every mutable field is read and written only while holding
-/// `condition` (an NSCondition, i.e. a pthread mutex + condition variable); the database is
-/// used only by the writer thread (and by `shutdown` after that thread has exited).
+/// `append` takes no lock: the engine calls it on its hot path, and a lock shared with the
+/// writer thread made the engine sleep whenever the writer was descheduled while holding it
+/// (priority inversion: ~55 futex waits a second on the engine's thread in `perf e2e`, each up
+/// to a scheduler slice of the writer's CPU). Records go into a lock-free MPSC ring; the
+/// counters a producer touches are atomics; the writer wakes on its flush interval (or when
+/// `flush`/`shutdown` ask), drains the ring in batches and commits each in one transaction.
+///
+/// `@unchecked Sendable`: the ring and the atomics are thread-safe; every other mutable field
+/// is read and written only while holding `condition` (an NSCondition, i.e. a pthread mutex +
+/// condition variable), which only the writer, `flush`, `shutdown` and `snapshot` take; the
+/// database is used only by the writer thread (and by `shutdown` after that thread has exited).
 final class JournalWriterState: @unchecked Sendable {
     private let path: String
     private let database: DatabaseQueue
@@ -16,10 +26,24 @@ final class JournalWriterState: @unchecked Sendable {
     private let logger = Logger(label: "quantum.journal")
     private let condition = NSCondition()
 
-    private var ring: [JournalRecord?]
-    private var head = 0
-    private var count = 0
-    private var counters = Journal.Counters()
+    private let queue: MPSCRing<JournalRecord>
+    /// Records accepted into the ring (producers).
+    private let appended = Atomic<UInt64>(0)
+    /// Records refused (producers).
+    private let dropped = Atomic<UInt64>(0)
+    /// Records the writer took out of the ring.
+    private let taken = Atomic<UInt64>(0)
+    /// Largest depth a producer saw after its push.
+    private let highWater = Atomic<Int>(0)
+    /// False once a write failed or `shutdown` began: `append` refuses.
+    private let accepting = Atomic<Bool>(true)
+    /// Producers between their `accepting` check and the publication of their record: the
+    /// writer stops only when none is, so a record `append` accepted is never left behind.
+    private let producers = Atomic<Int>(0)
+
+    private var written: UInt64 = 0
+    private var failed: UInt64 = 0
+    private var batches: UInt64 = 0
     /// Records taken by the writer and finished (written or failed).
     private var processed: UInt64 = 0
     private var flushWaiters = 0
@@ -29,52 +53,58 @@ final class JournalWriterState: @unchecked Sendable {
     private var error: JournalError?
 
     init(path: String, database: DatabaseQueue, configuration: Journal.Configuration,
-         onFailure: (@Sendable (JournalError) -> Void)?) {
+         onFailure: (@Sendable (JournalError) -> Void)?) throws(JournalError) {
         self.path = path
         self.database = database
         self.configuration = configuration
         self.onFailure = onFailure
-        ring = [JournalRecord?](repeating: nil, count: configuration.queueCapacity)
+        do {
+            queue = try MPSCRing(capacity: configuration.queueCapacity)
+        } catch {
+            throw .invalidConfiguration(key: "queue_capacity", value: "\(configuration.queueCapacity)", allowed: "\(error)")
+        }
     }
 
-    var isHealthy: Bool { locked { error == nil && !closing } }
+    var isHealthy: Bool { accepting.load(ordering: .acquiring) }
     var failure: JournalError? { locked { error } }
 
     func snapshot() -> Journal.Counters {
         locked {
-            var c = counters
-            c.queued = count
-            return c
+            let appended = appended.load(ordering: .acquiring)
+            let taken = taken.load(ordering: .acquiring)
+            return Journal.Counters(appended: appended, written: written, queued: Int(appended &- min(appended, taken)),
+                                    dropped: dropped.load(ordering: .relaxed), failed: failed,
+                                    highWater: highWater.load(ordering: .relaxed), batches: batches)
         }
     }
 
+    /// Enqueues `record` without a lock or a system call; false (counted, logged on the
+    /// first drop and every power of two) when the journal failed, is closing, or the
+    /// queue is full.
     func append(_ record: JournalRecord) -> Bool {
-        condition.lock()
-        guard error == nil, !closing, count < ring.count else {
-            counters.dropped += 1
-            let dropped = counters.dropped
-            let reason = error != nil ? "the journal failed" : closing ? "the journal is closed" : "the queue is full"
-            condition.unlock()
-            // Never silent: log the first drop and then every power of two.
-            if dropped & (dropped - 1) == 0 {
-                logger.warning("journal record dropped", metadata: ["reason": "\(reason)", "dropped": "\(dropped)", "path": "\(path)"])
-            }
-            return false
-        }
-        ring[(head + count) % ring.count] = record
-        count += 1
-        counters.appended += 1
-        if count > counters.highWater { counters.highWater = count }
-        let wake = count == configuration.batchSize
-        condition.unlock()
-        if wake { condition.broadcast() }
+        producers.add(1, ordering: .sequentiallyConsistent)
+        defer { producers.subtract(1, ordering: .sequentiallyConsistent) }
+        guard accepting.load(ordering: .sequentiallyConsistent) else { return refuse(full: false) }
+        guard queue.push(record) else { return refuse(full: true) }
+        let count = appended.add(1, ordering: .acquiringAndReleasing).newValue
+        let depth = Int(count &- min(count, taken.load(ordering: .relaxed)))
+        if depth > highWater.load(ordering: .relaxed) { highWater.max(depth, ordering: .relaxed) }
         return true
+    }
+
+    private func refuse(full: Bool) -> Bool {
+        let count = dropped.add(1, ordering: .relaxed).newValue
+        if count & (count - 1) == 0 {
+            let reason = full ? "the queue is full" : (failure != nil ? "the journal failed" : "the journal is closed")
+            logger.warning("journal record dropped", metadata: ["reason": "\(reason)", "dropped": "\(count)", "path": "\(path)"])
+        }
+        return false
     }
 
     func flush() throws(JournalError) {
         condition.lock()
         defer { condition.unlock() }
-        let target = counters.appended
+        let target = appended.load(ordering: .acquiring)
         flushWaiters += 1
         defer { flushWaiters -= 1 }
         condition.broadcast()
@@ -87,6 +117,7 @@ final class JournalWriterState: @unchecked Sendable {
     func shutdown() {
         condition.lock()
         closing = true
+        accepting.store(false, ordering: .sequentiallyConsistent)
         condition.broadcast()
         while !exited { condition.wait() }
         let mustClose = !databaseClosed
@@ -100,36 +131,39 @@ final class JournalWriterState: @unchecked Sendable {
         }
     }
 
-    /// The writer thread's loop: take a batch, write it in one transaction, repeat.
+    /// The writer thread's loop: sleep up to the flush interval (or until asked), then take
+    /// the ring's records in batches, each written in one transaction; repeat.
     func run() {
         var batch: [JournalRecord] = []
         batch.reserveCapacity(configuration.batchSize)
         let interval = Double(configuration.flushIntervalMs) / 1000
         while true {
             condition.lock()
-            if count < configuration.batchSize, !closing, flushWaiters == 0 || count == 0 {
+            if !closing, flushWaiters == 0 {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: interval))
             }
-            if count == 0, closing {
+            // Once closing, `accepting` is false: a producer that is not in `append` now will
+            // refuse, and one that is finishes before `producers` reads zero. Read before
+            // draining, zero means this drain takes every record ever accepted.
+            let stopping = closing && producers.load(ordering: .sequentiallyConsistent) == 0
+            condition.unlock()
+            while true {
+                while batch.count < configuration.batchSize, let record = queue.pop() { batch.append(record) }
+                if batch.isEmpty { break }
+                taken.add(UInt64(batch.count), ordering: .releasing)
+                // After a failure the queue is drained as failed, so flush() returns (and throws).
+                let failedAlready = locked { error }
+                let outcome: JournalError? = failedAlready ?? write(batch)
+                record(outcome: outcome, size: batch.count)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if stopping {
+                condition.lock()
                 exited = true
                 condition.unlock()
                 condition.broadcast()
                 return
             }
-            let take = min(count, configuration.batchSize)
-            for _ in 0..<take {
-                if let record = ring[head] { batch.append(record) }
-                ring[head] = nil
-                head = (head + 1) % ring.count
-            }
-            count -= take
-            let failedAlready = error != nil
-            condition.unlock()
-            if take == 0 { continue }
-            // After a failure the queue is drained as failed, so flush() returns (and throws).
-            let outcome: JournalError? = failedAlready ? failure : write(batch)
-            record(outcome: outcome, size: take)
-            batch.removeAll(keepingCapacity: true)
         }
     }
 
@@ -154,14 +188,15 @@ final class JournalWriterState: @unchecked Sendable {
         condition.lock()
         var firstFailure: JournalError?
         if let outcome {
-            counters.failed += UInt64(size)
+            failed += UInt64(size)
             if error == nil {
                 error = outcome
                 firstFailure = outcome
+                accepting.store(false, ordering: .releasing)
             }
         } else {
-            counters.written += UInt64(size)
-            counters.batches += 1
+            written += UInt64(size)
+            batches += 1
         }
         processed += UInt64(size)
         condition.unlock()

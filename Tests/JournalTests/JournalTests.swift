@@ -125,4 +125,36 @@ func sampleRecords(orders: Int) -> [JournalRecord] {
         #expect(seqs == Array(1...30_000))
         #expect(orders == 10_000)
     }
+    /// `append` is lock-free and may race `close`: whatever it accepted must be on disk, and
+    /// whatever it refused must be counted, with four threads appending while the journal closes.
+    @Test func recordsAcceptedWhileClosingAreAllWritten() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("race.sqlite")
+        let journal = try Journal(path: path, configuration: .init(batchSize: 64, flushIntervalMs: 1, queueCapacity: 1_000_000))
+        let accepted = Atomic<Int>(0)
+        let refused = Atomic<Int>(0)
+        let started = Atomic<Int>(0)
+        let threads = (0..<4).map { t in
+            Thread {
+                started.add(1, ordering: .relaxed)
+                for i in 0..<20_000 {
+                    let record = JournalRecord.alert(kind: "race", severity: "info", message: "\(t)-\(i)", timeNanos: UInt64(i))
+                    if journal.append(record) { accepted.add(1, ordering: .relaxed) } else { refused.add(1, ordering: .relaxed) }
+                }
+                started.add(100, ordering: .relaxed)
+            }
+        }
+        for thread in threads { thread.start() }
+        while started.load(ordering: .relaxed) < 4 { usleep(100) }
+        usleep(2_000)
+        try journal.close()
+        while started.load(ordering: .relaxed) < 404 { usleep(100) }
+        let counters = journal.counters
+        #expect(accepted.load(ordering: .relaxed) + refused.load(ordering: .relaxed) == 80_000)
+        #expect(counters.appended == UInt64(accepted.load(ordering: .relaxed)))
+        #expect(counters.dropped == UInt64(refused.load(ordering: .relaxed)))
+        #expect(counters.written == counters.appended && counters.failed == 0)
+        #expect(try JournalReader(path: path).count() == accepted.load(ordering: .relaxed))
+    }
 }
