@@ -17,9 +17,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // One executable target per suite under Benchmarks/ (the pipeline suite,
-        // Benchmarks/PipelineBenchmarks, is added next to this one by its owner,
-        // with the root products it needs).
+        // One executable target per suite under Benchmarks/.
         .executableTarget(
             name: "RuntimeBenchmarks",
             dependencies: [
@@ -27,6 +25,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RuntimeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PipelineBenchmarks",
+            dependencies: [
+                .product(name: "QuantumPipeline", package: rootIdentity),
+                .product(name: "QuantumRuntime", package: rootIdentity),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PipelineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],
