@@ -37,7 +37,10 @@ struct PerfE2ECommand: AsyncParsableCommand {
     @Option(help: "Write an SVG chart of the latency percentiles of each run to this file.")
     var plot: String?
 
-    @Option(help: "Nice value of the critical (engine) executor thread, -20...19 (below the process's own needs CAP_SYS_NICE); default: the process's. Normal executors run 10 above the process, background ones 15 above.")
+    // `.unconditional`: the value may be negative (`--critical-nice -5`), which the default
+    // parsing would take for a flag.
+    @Option(parsing: .unconditional,
+            help: "Nice value of the critical (engine) executor thread, -20...19 (below the process's own needs CAP_SYS_NICE); default: the process's. Normal executors run 10 above the process, background ones 15 above.")
     var criticalNice: Int32?
 
     func validate() throws {
