@@ -36,5 +36,13 @@ struct TopologyCommand: ParsableCommand {
         for cache in topology.caches.filter({ $0.level >= 2 }) {
             print("L\(cache.level) \(cache.type) \(cache.sizeBytes.map { "\($0 / 1024) KiB" } ?? "?"): CPUs \(CPUList.format(cache.cpus))")
         }
+        // Which devices interrupt which CPU (this machine only): a critical core should get none.
+        if sysfs == nil, let interrupts = DeviceInterrupts.current() {
+            for cpu in topology.cpuIDs {
+                let devices = interrupts.devices(on: cpu, minimum: 1000).prefix(5)
+                guard !devices.isEmpty else { continue }
+                print("CPU \(cpu) device interrupts since boot: " + devices.map { "\($0.device) \($0.count)" }.joined(separator: ", "))
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import Synchronization
 final class CriticalCPUGuard: Sendable {
     let reservation: CPUReservation
     private let system: ActorSystem
+    private let topology: Topology
     private let criticalExecutors: [String]
     private let totals = Mutex(Totals())
 
@@ -39,10 +40,23 @@ final class CriticalCPUGuard: Sendable {
         guard let reservation = CPUReservation(reserved: reserved, cpus: topology.cpuIDs) else { return nil }
         self.reservation = reservation
         self.system = system
+        self.topology = topology
         self.criticalExecutors = critical.map(\.name)
     }
 
     var snapshot: Totals { totals.withLock { $0 } }
+
+    /// What the process cannot keep off the reserved CPUs: other processes (unless the CPU is
+    /// isolated) and device interrupts. Logged once at start, so an operator who sees a
+    /// latency tail knows where to look; `perf e2e` traced its remaining tail to exactly these.
+    func reportHostInterference(logger: Logger, interrupts: DeviceInterrupts? = .current()) {
+        for cpu in reservation.reserved.sorted() {
+            guard let interference = HostInterference(cpu: cpu, topology: topology, interrupts: interrupts) else { continue }
+            logger.notice("a reserved CPU is still shared with the host", metadata: [
+                "cpu": "\(cpu)", "isolated": "\(interference.isolated)", "detail": "\(interference)",
+            ])
+        }
+    }
 
     /// Moves the other threads off the reserved CPUs. Returns nil (and does nothing) while a
     /// critical executor's thread has not started: it could not be told apart yet.
@@ -70,6 +84,7 @@ final class CriticalCPUGuard: Sendable {
                     "reserved": "\(reservation.reserved)", "others_on": "\(reservation.housekeeping)",
                     "threads_moved": "\(result.moved)", "executors": "\(criticalExecutors)",
                 ])
+                reportHostInterference(logger: logger)
                 return
             }
             try? await Task.sleep(nanoseconds: 10_000_000)
