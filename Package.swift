@@ -170,7 +170,7 @@ let package = Package(
         // Tests: one target per library target, and what several of them share.
         .target(name: "TestSupport", dependencies: ["Protocols"], path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "CNuma", "CLinuxShim"], path: "Tests/HardwareTests", exclude: ["Fixtures"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/RuntimeTests"),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Hardware", "CLinuxShim", "CNuma", .product(name: "Histogram", package: "hdrhistogram-swift")], path: "Tests/RuntimeTests"),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CHiredis", "TestSupport"], path: "Tests/ProtocolsTests"),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Runtime", "Hardware", "CLinuxShim", "CNuma"], path: "Tests/LearningTests", exclude: ["Fixtures"]),
         .testTarget(name: "RegimeTests", dependencies: ["Regime", "Runtime", "Hardware"], path: "Tests/RegimeTests", exclude: ["Fixtures"]),

@@ -243,7 +243,12 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         let now = executor.clock.now()
         let total = processed.load(ordering: .relaxed)
         let plannedCore = executor.core
-        return shared.withLock { shared in
+        // The executor takes this lock after every batch to record its handler latencies: hold
+        // it only to copy the histogram (an element-wise add, ~7 µs), and summarise the copy
+        // (percentile scans and the mean, ~0.3 ms) after releasing it.
+        var latencies = Histogram<UInt64>.latencyNanos()
+        var stats = shared.withLock { shared in
+            latencies.add(shared.histogram)
             let elapsed = now &- shared.lastStatsTime
             let rate = shared.lastStatsTime == 0 || elapsed == 0
                 ? 0 : Double(total &- shared.lastStatsProcessed) * 1e9 / Double(elapsed)
@@ -253,8 +258,10 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
                 name: name, parent: parentName, executor: executor.name, core: plannedCore,
                 idleStrategy: executor.idleStrategy, latencyClass: latencyClass, state: shared.state,
                 mailbox: channel.stats, processed: total, ratePerSecond: rate,
-                handlerLatency: LatencySummary(shared.histogram), restarts: shared.restarts, lastError: shared.lastError)
+                handlerLatency: .empty, restarts: shared.restarts, lastError: shared.lastError)
         }
+        stats.handlerLatency = LatencySummary(latencies)
+        return stats
     }
 }
 

@@ -22,16 +22,44 @@ public struct LatencySummary: Sendable, Equatable, Codable {
         self.mean = mean
     }
 
-    /// Summarises an HdrHistogram of nanosecond values.
+    /// Summarises an HdrHistogram of nanosecond values: exactly `valueAtPercentile` for each
+    /// percentile and `mean`, but in one walk over the recorded range of buckets instead of
+    /// four scans from zero and a walk of every bucket (~0.35 ms → ~0.13 ms per summary in
+    /// release; `/health` and `/api/actors` summarise 17 histograms).
     public init(_ histogram: Histogram<UInt64>) {
-        guard histogram.totalCount > 0 else {
+        let total = histogram.totalCount
+        guard total > 0 else {
             self = .empty
             return
         }
-        self.init(count: histogram.totalCount,
-                  p50: histogram.valueAtPercentile(50), p90: histogram.valueAtPercentile(90),
-                  p99: histogram.valueAtPercentile(99), p999: histogram.valueAtPercentile(99.9),
-                  max: histogram.max, mean: histogram.mean)
+        let percentiles = [50, 90, 99, 99.9]
+        // HdrHistogram's rule: the first bucket whose cumulative count reaches
+        // max(1, ⌈(p − 1 ulp) × total / 100⌉).
+        let targets = percentiles.map { percentile -> UInt64 in
+            let requested = Swift.min(Swift.max(percentile.nextDown, 0), 100)
+            return Swift.max(1, UInt64((requested * Double(total) / 100).rounded(.up)))
+        }
+        var values = [UInt64](repeating: 0, count: percentiles.count)
+        var next = 0
+        let lowest = histogram.min, highest = histogram.maxRecorded
+        var sum = 0.0
+        var seen: UInt64 = 0
+        var value = histogram.lowestEquivalentForValue(lowest)
+        let top = histogram.max
+        while value <= top, seen < total {
+            let count = histogram.countForValue(value)
+            if count > 0 {
+                sum += Double(histogram.medianEquivalentForValue(value)) * Double(count)
+                seen &+= count
+                while next < targets.count, seen >= targets[next] {
+                    values[next] = Swift.max(Swift.min(histogram.highestEquivalentForValue(value), highest), lowest)
+                    next += 1
+                }
+            }
+            value = histogram.nextNonEquivalentForValue(value)
+        }
+        self.init(count: total, p50: values[0], p90: values[1], p99: values[2], p999: values[3],
+                  max: histogram.max, mean: sum / Double(total))
     }
 }
 
