@@ -38,7 +38,7 @@ public struct DeviceInterrupts: Sendable, Equatable {
             guard let count = source.perCPU[cpu], count >= minimum else { return nil }
             return (source.device, source.irq, count)
         }
-        .sorted { ($0.count, -$0.irq) > ($1.count, -$1.irq) }
+        .sorted { $0.count != $1.count ? $0.count > $1.count : $0.irq < $1.irq }
     }
 
     /// Reads `/proc/interrupts`; nil when it cannot be read or parsed (not Linux, no procfs).
@@ -69,7 +69,7 @@ public struct DeviceInterrupts: Sendable, Equatable {
         var sources: [Source] = []
         for (index, line) in lines.enumerated().dropFirst() {
             let fields = line.split(whereSeparator: \.isWhitespace)
-            guard let label = fields.first, label.hasSuffix(":"), let irq = Int(label.dropLast()) else { continue }
+            guard let label = fields.first, label.hasSuffix(":"), let irq = Int(label.dropLast()), irq >= 0 else { continue }
             // A line may carry fewer counts than CPUs (the kernel stops at the last online one).
             let counts = fields.dropFirst().prefix(columns.count)
             var perCPU: [Int: UInt64] = [:]

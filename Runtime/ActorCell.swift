@@ -240,8 +240,6 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
     public func send(_ message: A.Message) -> SendOutcome { channel.send(message) }
 
     public func stats() -> ActorStats {
-        let now = executor.clock.now()
-        let total = processed.load(ordering: .relaxed)
         let plannedCore = executor.core
         // The executor takes this lock after every batch to record its handler latencies: hold
         // it only to copy the histogram (an element-wise add, ~7 µs), and summarise the copy
@@ -249,8 +247,12 @@ public final class ActorCell<A: SupervisedActor>: AnyActorCell, Drainable, @unch
         var latencies = Histogram<UInt64>.latencyNanos()
         var stats = shared.withLock { shared in
             latencies.add(shared.histogram)
+            // Read under the lock: two concurrent callers (health and the API) must not see
+            // time or the count go backwards between them.
+            let now = executor.clock.now()
+            let total = processed.load(ordering: .relaxed)
             let elapsed = now &- shared.lastStatsTime
-            let rate = shared.lastStatsTime == 0 || elapsed == 0
+            let rate = shared.lastStatsTime == 0 || now <= shared.lastStatsTime || total < shared.lastStatsProcessed
                 ? 0 : Double(total &- shared.lastStatsProcessed) * 1e9 / Double(elapsed)
             shared.lastStatsTime = now
             shared.lastStatsProcessed = total

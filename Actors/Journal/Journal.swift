@@ -86,7 +86,8 @@ public final class Journal: Sendable {
     private let state: JournalWriterState
 
     /// Opens (or creates) the journal at `path` and starts its writer thread.
-    /// - Parameter onFailure: called once, on the writer thread, when a write fails.
+    /// - Parameter onFailure: called once, on the writer thread, when a write fails. It must not
+    ///   call `flush` or `close` (they wait for that thread); raise the alert and return.
     /// - Throws: `JournalError.cannotOpen` when the file cannot be created or written,
     ///   `JournalError.invalidConfiguration` for a bad setting.
     public init(path: String, configuration: Configuration = .init(),

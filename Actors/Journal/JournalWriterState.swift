@@ -40,6 +40,8 @@ final class JournalWriterState: @unchecked Sendable {
     /// Producers between their `accepting` check and the publication of their record: the
     /// writer stops only when none is, so a record `append` accepted is never left behind.
     private let producers = Atomic<Int>(0)
+    /// Set once a write failed (read by `append`'s refusal without taking the lock).
+    private let writeFailed = Atomic<Bool>(false)
 
     private var written: UInt64 = 0
     private var failed: UInt64 = 0
@@ -82,11 +84,21 @@ final class JournalWriterState: @unchecked Sendable {
     /// first drop and every power of two) when the journal failed, is closing, or the
     /// queue is full.
     func append(_ record: JournalRecord) -> Bool {
-        producers.add(1, ordering: .sequentiallyConsistent)
-        defer { producers.subtract(1, ordering: .sequentiallyConsistent) }
+        // Checked before announcing ourselves, so that once closing, producers refuse without
+        // holding up the writer; checked again after (Dekker-style with `shutdown`'s store of
+        // `accepting` and the writer's read of `producers`, all sequentially consistent).
         guard accepting.load(ordering: .sequentiallyConsistent) else { return refuse(full: false) }
-        guard queue.push(record) else { return refuse(full: true) }
+        producers.add(1, ordering: .sequentiallyConsistent)
+        guard accepting.load(ordering: .sequentiallyConsistent) else {
+            producers.subtract(1, ordering: .sequentiallyConsistent)
+            return refuse(full: false)
+        }
+        guard queue.push(record) else {
+            producers.subtract(1, ordering: .sequentiallyConsistent)
+            return refuse(full: true)
+        }
         let count = appended.add(1, ordering: .acquiringAndReleasing).newValue
+        producers.subtract(1, ordering: .sequentiallyConsistent)
         let depth = Int(count &- min(count, taken.load(ordering: .relaxed)))
         if depth > highWater.load(ordering: .relaxed) { highWater.max(depth, ordering: .relaxed) }
         return true
@@ -95,7 +107,7 @@ final class JournalWriterState: @unchecked Sendable {
     private func refuse(full: Bool) -> Bool {
         let count = dropped.add(1, ordering: .relaxed).newValue
         if count & (count - 1) == 0 {
-            let reason = full ? "the queue is full" : (failure != nil ? "the journal failed" : "the journal is closed")
+            let reason = full ? "the queue is full" : (writeFailed.load(ordering: .relaxed) ? "the journal failed" : "the journal is closed")
             logger.warning("journal record dropped", metadata: ["reason": "\(reason)", "dropped": "\(count)", "path": "\(path)"])
         }
         return false
@@ -104,7 +116,11 @@ final class JournalWriterState: @unchecked Sendable {
     func flush() throws(JournalError) {
         condition.lock()
         defer { condition.unlock() }
-        let target = appended.load(ordering: .acquiring)
+        // Ring positions claimed so far: the writer takes records in position order, so once it
+        // has processed that many, every record appended before this call is processed. (The
+        // `appended` counter would not do: a producer counts its record after its push, so a
+        // later record can be counted while an earlier one is still queued.)
+        let target = UInt64(max(0, queue.tailPosition))
         flushWaiters += 1
         defer { flushWaiters -= 1 }
         condition.broadcast()
@@ -146,7 +162,9 @@ final class JournalWriterState: @unchecked Sendable {
             // refuse, and one that is finishes before `producers` reads zero. Read before
             // draining, zero means this drain takes every record ever accepted.
             let stopping = closing && producers.load(ordering: .sequentiallyConsistent) == 0
+            let waitingForProducers = closing && !stopping
             condition.unlock()
+            if waitingForProducers { sched_yield() }
             while true {
                 while batch.count < configuration.batchSize, let record = queue.pop() { batch.append(record) }
                 if batch.isEmpty { break }
@@ -192,7 +210,8 @@ final class JournalWriterState: @unchecked Sendable {
             if error == nil {
                 error = outcome
                 firstFailure = outcome
-                accepting.store(false, ordering: .releasing)
+                writeFailed.store(true, ordering: .relaxed)
+                accepting.store(false, ordering: .sequentiallyConsistent)
             }
         } else {
             written += UInt64(size)
