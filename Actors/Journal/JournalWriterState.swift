@@ -26,13 +26,12 @@ final class JournalWriterState: @unchecked Sendable {
     private let logger = Logger(label: "quantum.journal")
     private let condition = NSCondition()
 
+    /// Records accepted and taken are the ring's own positions: a push that fails claims none,
+    /// so `tailPosition` counts the records `append` accepted and `headPosition` those the
+    /// writer took.
     private let queue: MPSCRing<JournalRecord>
-    /// Records accepted into the ring (producers).
-    private let appended = Atomic<UInt64>(0)
     /// Records refused (producers).
     private let dropped = Atomic<UInt64>(0)
-    /// Records the writer took out of the ring.
-    private let taken = Atomic<UInt64>(0)
     /// Largest depth a producer saw after its push.
     private let highWater = Atomic<Int>(0)
     /// False once a write failed or `shutdown` began: `append` refuses.
@@ -72,9 +71,8 @@ final class JournalWriterState: @unchecked Sendable {
 
     func snapshot() -> Journal.Counters {
         locked {
-            let appended = appended.load(ordering: .acquiring)
-            let taken = taken.load(ordering: .acquiring)
-            return Journal.Counters(appended: appended, written: written, queued: Int(appended &- min(appended, taken)),
+            let appended = UInt64(max(0, queue.tailPosition))
+            return Journal.Counters(appended: appended, written: written, queued: queue.count,
                                     dropped: dropped.load(ordering: .relaxed), failed: failed,
                                     highWater: highWater.load(ordering: .relaxed), batches: batches)
         }
@@ -97,9 +95,8 @@ final class JournalWriterState: @unchecked Sendable {
             producers.subtract(1, ordering: .sequentiallyConsistent)
             return refuse(full: true)
         }
-        let count = appended.add(1, ordering: .acquiringAndReleasing).newValue
         producers.subtract(1, ordering: .sequentiallyConsistent)
-        let depth = Int(count &- min(count, taken.load(ordering: .relaxed)))
+        let depth = queue.count
         if depth > highWater.load(ordering: .relaxed) { highWater.max(depth, ordering: .relaxed) }
         return true
     }
@@ -117,9 +114,7 @@ final class JournalWriterState: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         // Ring positions claimed so far: the writer takes records in position order, so once it
-        // has processed that many, every record appended before this call is processed. (The
-        // `appended` counter would not do: a producer counts its record after its push, so a
-        // later record can be counted while an earlier one is still queued.)
+        // has processed that many, every record appended before this call is processed.
         let target = UInt64(max(0, queue.tailPosition))
         flushWaiters += 1
         defer { flushWaiters -= 1 }
@@ -168,7 +163,6 @@ final class JournalWriterState: @unchecked Sendable {
             while true {
                 while batch.count < configuration.batchSize, let record = queue.pop() { batch.append(record) }
                 if batch.isEmpty { break }
-                taken.add(UInt64(batch.count), ordering: .releasing)
                 // After a failure the queue is drained as failed, so flush() returns (and throws).
                 let failedAlready = locked { error }
                 let outcome: JournalError? = failedAlready ?? write(batch)
