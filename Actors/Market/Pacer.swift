@@ -2,10 +2,12 @@ import CLinuxShim
 import Foundation
 
 /// Holds a loop to a target rate: busy-waits for gaps under 50 µs (a sleep costs
-/// 20–45 µs to wake on this VM) and sleeps for longer ones.
+/// 20–45 µs to wake on this VM) and sleeps for longer ones. The schedule itself
+/// (`dueNanos`, `take(now:)`) also serves a source polled from another loop.
 struct Pacer {
     private let intervalNanos: UInt64
-    private var nextDue: UInt64
+    /// When the last event was due (the start, before the first).
+    private var lastDue: UInt64
 
     /// - Parameter ratePerSecond: events per second; nil or ≤ 0 means as fast as possible.
     init(ratePerSecond: Double?) {
@@ -14,19 +16,32 @@ struct Pacer {
         } else {
             intervalNanos = 0
         }
-        nextDue = qa_monotonic_ns()
+        lastDue = qa_monotonic_ns()
+    }
+
+    /// Monotonic ns at which the next event is due; 0 when events are not paced.
+    var dueNanos: UInt64 { intervalNanos == 0 ? 0 : lastDue &+ intervalNanos }
+
+    /// The due event was taken at `now`: the schedule moves one interval on, or restarts
+    /// from `now` when it is more than 10 ms behind (no burst to catch up).
+    mutating func take(now: UInt64) {
+        guard intervalNanos > 0 else { return }
+        lastDue &+= intervalNanos
+        if now > lastDue &+ 10_000_000 { lastDue = now }
     }
 
     /// Waits until the next event is due, or `until` (absolute monotonic ns) for replays.
     mutating func wait(until due: UInt64? = nil) {
-        let target: UInt64
         if let due {
-            target = due
-        } else {
-            if intervalNanos == 0 { return }
-            nextDue &+= intervalNanos
-            target = nextDue
+            _ = Self.wait(until: due)
+            return
         }
+        guard intervalNanos > 0 else { return }
+        take(now: Self.wait(until: dueNanos))
+    }
+
+    /// Sleeps, then spins, until `target`; returns the time it got there.
+    private static func wait(until target: UInt64) -> UInt64 {
         var now = qa_monotonic_ns()
         while now < target {
             let gap = target - now
@@ -37,7 +52,6 @@ struct Pacer {
             }
             now = qa_monotonic_ns()
         }
-        // Behind schedule by more than 10 ms: do not burst to catch up.
-        if due == nil, now > nextDue &+ 10_000_000 { nextDue = now }
+        return now
     }
 }

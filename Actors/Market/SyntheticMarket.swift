@@ -80,39 +80,29 @@ public final class SyntheticMarket: PollableMarketSource, @unchecked Sendable {
 
     public func makePoller() -> any MarketPoller { Poller(configuration) }
 
-    /// The polled form of `run`: the same ticks on the same schedule (`ratePerSecond` from
-    /// the first call; more than 10 ms behind it, the schedule restarts from now instead of
+    /// The polled form of `run`: the same ticks on the same schedule (`run`'s `Pacer`, from
+    /// when the poller is made; more than 10 ms behind it, the schedule restarts from now instead of
     /// bursting to catch up), for `maxTicks` ticks.
     final class Poller: MarketPoller {
         private var generator: Generator
-        private let intervalNanos: UInt64
+        private var pacer: Pacer
         private let maxTicks: Int?
         private var produced = 0
-        private var due: UInt64
 
         init(_ configuration: Configuration) {
             generator = Generator(configuration)
+            pacer = Pacer(ratePerSecond: configuration.ratePerSecond)
             maxTicks = configuration.maxTicks
-            if let rate = configuration.ratePerSecond, rate > 0, rate.isFinite {
-                intervalNanos = UInt64(max(1, 1e9 / rate))
-                due = qa_monotonic_ns() &+ intervalNanos
-            } else {
-                intervalNanos = 0
-                due = 0
-            }
         }
 
         var nextDue: UInt64? {
             if let maxTicks, produced >= maxTicks { return nil }
-            return due
+            return pacer.dueNanos
         }
 
         func next(now: UInt64) -> RawTick {
             produced += 1
-            if intervalNanos > 0 {
-                due &+= intervalNanos
-                if now > due &+ 10_000_000 { due = now }
-            }
+            pacer.take(now: now)
             return generator.next()
         }
     }
