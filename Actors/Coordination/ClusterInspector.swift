@@ -93,7 +93,17 @@ public struct ClusterInspector {
         let id = ProposalID(proposer: operatorSender, number: wall)
         let proposal = Proposal(id: id, topic: topic, value: value, deadlineNs: wall + UInt64(max(1, timeoutMs)) * 1_000_000)
         let bytes = try sign(.proposal(proposal))
-        _ = try connection.xadd(keys.proposalStream, maxLength: 10_000, fields: [("m", bytes)])
+        // The signed proposal goes first where the tally script finds it, so the deciding
+        // vote appends the decision certificate itself.
+        let ttlMs = RedisArgument(max(60_000, timeoutMs * 10))
+        let replies = try connection.pipeline([
+            ["HSETNX", RedisArgument(keys.decision(id)), "proposal", RedisArgument(bytes: bytes)],
+            ["PEXPIRE", RedisArgument(keys.decision(id)), ttlMs],
+            ["XADD", RedisArgument(keys.proposalStream), "MAXLEN", "~", "10000", "*", "m", RedisArgument(bytes: bytes)],
+        ])
+        if let failure = replies.first(where: { $0.errorMessage != nil }), let message = failure.errorMessage {
+            throw RedisError.server(command: "XADD proposal", message: message)
+        }
         return id
     }
 
@@ -101,13 +111,13 @@ public struct ClusterInspector {
         try codec.encode(WireMessage(sender: operatorSender, sequence: sequence.next(), timestampNs: WallClock.nowNanos(), payload: payload))
     }
 
-    /// Verified decisions of an `XRANGE`/`XREVRANGE` reply, in reply order; entries that
-    /// do not verify are skipped.
+    /// Verified decisions of an `XRANGE`/`XREVRANGE` reply, in reply order: signed decisions
+    /// and decision certificates; entries that do not verify are skipped.
     static func decisions(fromRange reply: RedisReply, codec: WireCodec) -> [Decision] {
         (reply.array ?? []).compactMap { item -> Decision? in
-            guard let pair = item.array, pair.count == 2, let fields = pair[1].array, fields.count >= 2,
-                  case let .bulk(bytes) = fields[1], let message = try? codec.decode(bytes),
-                  case let .decision(decision) = message.payload
+            guard let entry = StreamEntry(reply: item) else { return nil }
+            if DecisionCertificate.isCertificate(entry) { return try? DecisionCertificate(entry: entry, codec: codec).decision }
+            guard let bytes = entry["m"], let message = try? codec.decode(bytes), case let .decision(decision) = message.payload
             else { return nil }
             return decision
         }

@@ -13,8 +13,9 @@ public enum ConsensusDirective: Sendable, Equatable {
     /// Run ``ClusterScripts/tally`` with these arguments (see ``VoteSubmission``), then
     /// feed the result to ``Consensus/tallyResult(_:for:nowNs:)``.
     case submitVote(VoteSubmission)
-    /// This agent's vote decided the proposal: append the decision to the decision stream
-    /// (it is applied, like everywhere, when read from the stream).
+    /// This agent's vote decided the proposal but the tally script could not append the
+    /// decision certificate (the signed proposal was not in Redis): append a signed decision
+    /// to the decision stream (it is applied, like everywhere, when read from the stream).
     case broadcastDecision(Decision)
     /// Act on the decision (it carries the newest fencing token).
     case apply(Decision)
@@ -126,7 +127,9 @@ public struct Consensus: Sendable {
 
     /// The tally script's answer to this agent's vote.
     public mutating func tallyResult(_ outcome: TallyOutcome, for id: ProposalID, nowNs: UInt64) -> [ConsensusDirective] {
-        guard outcome.decidedByThisVote, outcome.status != .pending, let open = pending[id] else { return [] }
+        // A certificate appended by the script in the step that decided is read back and
+        // applied like any decision: nothing to broadcast.
+        guard outcome.decidedByThisVote, !outcome.decisionAppended, outcome.status != .pending, let open = pending[id] else { return [] }
         let decision = Decision(
             proposal: id, topic: open.proposal.topic, value: open.proposal.value,
             outcome: outcome.status == .approved ? .approved : .rejected,

@@ -32,18 +32,27 @@ extension CoordinationActor {
         }
     }
 
-    /// Keys and arguments of the tally script for `vote`.
-    func tallyArguments(_ vote: VoteSubmission) -> (keys: [RedisArgument], arguments: [RedisArgument]) {
+    /// Keys and arguments of the tally script for `vote`, signed here so the script can put
+    /// it in the decision certificate; `proposal` is the proposer's signed proposal (sent
+    /// with its own vote, empty otherwise).
+    func tallyArguments(_ vote: VoteSubmission, proposal: [UInt8] = []) -> (keys: [RedisArgument], arguments: [RedisArgument]) {
         let ttlMs = max(60_000, settings.protocolConfiguration.proposalTimeoutMs * 10)
-        return ([RedisArgument(keys.votes(vote.proposal)), RedisArgument(keys.fencingCounter), RedisArgument(keys.decision(vote.proposal))],
+        let signed = Vote(proposal: vote.proposal, requiredApprovals: UInt32(clamping: vote.requiredApprovals),
+                          liveMembers: UInt32(clamping: vote.liveMembers), approve: vote.approve)
+        // Unsigned (an encoding failure, logged by `sign`): the decider appends a signed decision instead.
+        let signedVote = sign(.vote(signed), sequence: voteSequence.next(), wall: WallClock.nowNanos()) ?? []
+        return ([RedisArgument(keys.votes(vote.proposal)), RedisArgument(keys.fencingCounter), RedisArgument(keys.decision(vote.proposal)),
+                 RedisArgument(keys.decisionStream)],
                 [RedisArgument(vote.voter), vote.approve ? "1" : "0", RedisArgument(vote.requiredApprovals),
-                 RedisArgument(vote.liveMembers), RedisArgument(ttlMs)])
+                 RedisArgument(vote.liveMembers), RedisArgument(ttlMs), RedisArgument(bytes: signedVote), RedisArgument(bytes: proposal),
+                 RedisArgument(settings.streamMaxLength)])
     }
 
     /// Runs the tally script for this agent's vote; with ``acksWithVote`` pending, XACKs
     /// those proposal entries in the same pipelined write (one round trip less per vote).
-    func submitVote(_ vote: VoteSubmission, now: UInt64) {
-        let (scriptKeys, arguments) = tallyArguments(vote)
+    func submitVote(_ vote: VoteSubmission, now: UInt64,
+                    script: (keys: [RedisArgument], arguments: [RedisArgument])? = nil) {
+        let (scriptKeys, arguments) = script ?? tallyArguments(vote)
         let acks = acksWithVote
         acksWithVote = []
         let reply: RedisReply
@@ -80,6 +89,7 @@ extension CoordinationActor {
         stage(.voteTallied, vote.proposal)
         do throws(CoordinationError) {
             let outcome = try TallyOutcome(reply: reply)
+            if outcome.decidedByThisVote, outcome.decisionAppended { stage(.decisionAppended, vote.proposal) }
             perform(consensus.tallyResult(outcome, for: vote.proposal, nowNs: now), now)
         } catch {
             logger.error("tally script answered unexpectedly", metadata: ["error": "\(error)"])
@@ -142,7 +152,8 @@ extension CoordinationActor {
     func appendProposal(_ proposal: Proposal, voting vote: VoteSubmission, now: UInt64) {
         open[proposal.id] = (proposal, vote.liveMembers)
         guard let bytes = sign(.proposal(proposal), sequence: proposalSequence.next(), wall: WallClock.nowNanos()) else { return }
-        let (scriptKeys, arguments) = tallyArguments(vote)
+        let script = tallyArguments(vote, proposal: bytes)
+        let (scriptKeys, arguments) = script
         let xadd: [RedisArgument] = ["XADD", RedisArgument(keys.proposalStream), "MAXLEN", "~", RedisArgument(settings.streamMaxLength),
                                      "*", "m", RedisArgument(bytes: bytes)]
         let evalsha: [RedisArgument] = ["EVALSHA", RedisArgument(ClusterScripts.tally.sha1), RedisArgument(scriptKeys.count)]
@@ -170,7 +181,7 @@ extension CoordinationActor {
                 failed("vote on \(proposal.id)", RedisError.server(command: "EVALSHA", message: message))
                 return
             }
-            submitVote(vote, now: now)
+            submitVote(vote, now: now, script: script)
             return
         }
         tallied(vote, reply: replies[1], now: now)

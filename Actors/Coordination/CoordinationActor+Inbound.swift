@@ -39,6 +39,24 @@ extension CoordinationActor {
         return nil
     }
 
+    /// Verifies a decision certificate appended by the tally script and admits its deciding
+    /// vote to the certificate replay guard; drops are counted, logged and reported.
+    func admitCertificate(_ entry: StreamEntry, now: UInt64) -> Decision? {
+        let certificate: DecisionCertificate
+        do throws(DecisionCertificateError) {
+            certificate = try DecisionCertificate(entry: entry, codec: codec)
+        } catch {
+            certificateGuard.recordDrop(error.dropReason)
+            let decider = entry[DecisionCertificate.deciderField].map { String(decoding: $0.prefix(64), as: UTF8.self) }
+            dropped(error.dropReason, sender: decider, detail: "entry \(entry.id): \(error)", now: now)
+            return nil
+        }
+        let vote = certificate.decidingVote
+        guard case let .drop(reason) = certificateGuard.admit(vote, nowNs: WallClock.nowNanos()) else { return certificate.decision }
+        dropped(reason, sender: vote.sender, detail: "deciding vote sequence \(vote.sequence) in entry \(entry.id)", now: now)
+        return nil
+    }
+
     func dropped(_ reason: DropReason, sender: String?, detail: String, now: UInt64) {
         logger.warning("cluster message dropped", metadata: [
             "reason": "\(reason)", "sender": "\(sender ?? "?")", "detail": "\(detail)",
@@ -71,6 +89,12 @@ extension CoordinationActor {
             // At-least-once: a redelivered entry already processed is only acknowledged.
             let fresh = stream == .proposals ? processedProposals.insert(entry.id) : processedDecisions.insert(entry.id)
             guard fresh else { continue }
+            if stream == .decisions, DecisionCertificate.isCertificate(entry) {
+                guard let decision = admitCertificate(entry, now: now) else { continue }
+                stage(.decisionRead, decision.proposal, at: readAtNs)
+                perform(consensus.decisionReceived(decision), now)
+                continue
+            }
             guard let bytes = entry["m"] else {
                 dropped(.malformed, sender: nil, detail: "stream entry \(entry.id) has no 'm' field", now: now)
                 continue

@@ -44,9 +44,12 @@ public actor CoordinationActor: SupervisedActor {
     var pubsubGuard: ReplayGuard
     var proposalGuard: ReplayGuard
     var decisionGuard: ReplayGuard
+    /// Deciding votes of decision certificates (their own sequence space).
+    var certificateGuard: ReplayGuard
     var pubsubSequence: SequenceCounter
     var proposalSequence: SequenceCounter
     var decisionSequence: SequenceCounter
+    var voteSequence: SequenceCounter
     var operatorSequence: SequenceCounter
     /// Proposals voted on and not yet decided, with the live count at voting time.
     var open: [ProposalID: (proposal: Proposal, live: Int)] = [:]
@@ -98,9 +101,11 @@ public actor CoordinationActor: SupervisedActor {
         pubsubGuard = ReplayGuard(configuration: window)
         proposalGuard = ReplayGuard(configuration: window)
         decisionGuard = ReplayGuard(configuration: window)
+        certificateGuard = ReplayGuard(configuration: window)
         pubsubSequence = SequenceCounter(startingAtNs: wall)
         proposalSequence = SequenceCounter(startingAtNs: wall)
         decisionSequence = SequenceCounter(startingAtNs: wall)
+        voteSequence = SequenceCounter(startingAtNs: wall)
         operatorSequence = SequenceCounter(startingAtNs: wall)
     }
 
@@ -200,7 +205,7 @@ public actor CoordinationActor: SupervisedActor {
     /// Counters: messages accepted and dropped per reason, consensus, self-halts, evictions.
     public func counters() -> CoordinationCounters {
         var result = extra
-        result.messages = pubsubGuard.counters + proposalGuard.counters + decisionGuard.counters
+        result.messages = pubsubGuard.counters + proposalGuard.counters + decisionGuard.counters + certificateGuard.counters
         result.consensus = consensus.counters
         result.selfHalts = connectivity.selfHalts
         result.redisFailures = link.failures
@@ -263,6 +268,7 @@ public actor CoordinationActor: SupervisedActor {
             pubsubGuard.prune(nowNs: wall)
             proposalGuard.prune(nowNs: wall)
             decisionGuard.prune(nowNs: wall)
+            certificateGuard.prune(nowNs: wall)
             nextPruneNs = now + 1_000_000_000
         }
     }

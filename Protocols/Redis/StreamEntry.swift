@@ -23,7 +23,7 @@ public struct StreamEntry: Sendable, Equatable {
     }
 
     /// Parses `[id, [field, value, ...]]`; deleted entries (nil fields) have no fields.
-    init?(reply: RedisReply) {
+    public init?(reply: RedisReply) {
         guard let pair = reply.array, pair.count == 2, let id = pair[0].string else { return nil }
         var fields: [(name: String, value: [UInt8])] = []
         if let flat = pair[1].array {

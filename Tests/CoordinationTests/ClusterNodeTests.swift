@@ -51,8 +51,9 @@ struct ClusterNodeTests {
                 // the proposer's own vote races the others'.
                 for round in 0..<12 { agents[round % 3].node.ref.send(.propose(.consensusRegime, Array("c\(round)".utf8))) }
                 let values = Set((0..<12).map { Array("c\($0)".utf8) })
-                // Each is decided everywhere: applied, or refused because a newer token was
-                // applied first (decisions race into the stream; the stream order rules).
+                // Each is decided everywhere. A decision refused for a stale token would be one
+                // appended after a newer token's (possible only for a decider's signed fallback);
+                // certificates are appended in the step that takes the token, so none is refused.
                 func decided(_ agent: TestAgent) -> Set<[UInt8]> {
                     Set(agent.events.all.compactMap { entry -> [UInt8]? in
                         switch entry.event {
@@ -69,6 +70,7 @@ struct ClusterNodeTests {
                     let tokens = applied.map(\.fencingToken)
                     #expect(tokens == tokens.sorted(), "\(agent.id) applied out of token order: \(tokens)")
                     #expect(applied.allSatisfy { $0.approvals == 3 && $0.liveMembers == 3 })
+                    #expect(applied.count == 12, "\(agent.id) applied \(applied.count) of 12 (the others refused as stale)")
                 }
                 // Every agent applied the same decisions, in the same order.
                 let appliedLists = agents.map { $0.events.applied.map(\.proposal) }
@@ -151,6 +153,47 @@ struct ClusterNodeTests {
                 #expect(agents[1].events.contains { $0 == .messageDropped(.replayed, sender: "a") })
                 #expect(agents.allSatisfy { $0.gate.isTradingAllowed })  // the forged halt did nothing
                 #expect(await agents[1].actor.status().members.count == 2)
+            }
+        }
+    }
+
+    @Test("a decision certificate appended again, tampered with, cut short or garbled in Redis is dropped and counted; the decision applies once")
+    func tamperedCertificatesAreRejected() async throws {
+        try await TestRedis.withAsync { redis in
+            let ns = TestRedis.prefix("certificate")
+            let keys = ClusterKeys(namespace: ns)
+            try await ClusterTestKit.with(["a", "b", "c"], redis: redis, namespace: ns) { agents in
+                #expect(await ClusterTestKit.waitForMembers(agents, ["a", "b", "c"]))
+                let id = await agents[0].actor.propose(topic: .riskOff, value: Array("on".utf8))
+                #expect(await ClusterTestKit.eventually { agents.allSatisfy { $0.events.applied.contains { $0.proposal == id } } })
+                let connection = RedisConnection(configuration: redis)
+                let range = try connection.command(["XRANGE", RedisArgument(keys.decisionStream), "-", "+"])
+                let original = try #require((range.array ?? []).compactMap(StreamEntry.init(reply:)).last)
+                // Appended by the tally script in the step that decided, not by the decider.
+                #expect(DecisionCertificate.isCertificate(original))
+                let decider = String(decoding: try #require(original["d"]), as: UTF8.self)
+                let before = await agents[1].actor.counters().messages
+
+                func append(_ fields: [(name: String, value: [UInt8])]) throws {
+                    _ = try connection.xadd(keys.decisionStream, fields: fields.map { ($0.name, $0.value) })
+                }
+                try append(original.fields)  // replayed
+                var tampered = original.fields
+                let lastVote = try #require(tampered.lastIndex { $0.name == "v" })
+                tampered[lastVote].value[tampered[lastVote].value.count - 1] ^= 1
+                try append(tampered)  // a vote's tag no longer verifies
+                let decidingVote = try #require(original.fields.first { $0.name == "v" && WireCodec.peekHeader($0.value)?.sender == decider })
+                try append(original.fields.filter { $0.name != "v" } + [decidingVote])  // one vote passed off as a quorum
+                try append(original.fields.map { $0.name == "s" ? (name: "s", value: Array("9".utf8)) : $0 })  // garbled
+
+                #expect(await ClusterTestKit.eventually {
+                    let now = await agents[1].actor.counters().messages
+                    return now.replayed == before.replayed + 1 && now.forged == before.forged + 2 && now.malformed == before.malformed + 1
+                })
+                #expect(agents[1].events.contains { $0 == .messageDropped(.replayed, sender: decider) })
+                for agent in agents {
+                    #expect(agent.events.applied.filter { $0.proposal == id }.count == 1, "\(agent.id) applied \(id) again")
+                }
             }
         }
     }

@@ -7,13 +7,59 @@ import Testing
 
 @Suite("Lua scripts against a real redis-server (EVALSHA)", .serialized)
 struct ClusterScriptsTests {
+    /// One tally call; `signedVote` and `signedProposal` empty, as when an agent could not sign.
     func vote(_ redis: RedisConnection, keys: ClusterKeys, proposal: ProposalID, voter: String, approve: Bool,
-              required: Int, live: Int) throws -> TallyOutcome {
+              required: Int, live: Int, signedVote: [UInt8] = [], signedProposal: [UInt8] = []) throws -> TallyOutcome {
         let reply = try redis.evalsha(
             ClusterScripts.tally,
-            keys: [RedisArgument(keys.votes(proposal)), RedisArgument(keys.fencingCounter), RedisArgument(keys.decision(proposal))],
-            arguments: [RedisArgument(voter), approve ? "1" : "0", RedisArgument(required), RedisArgument(live), "60000"])
+            keys: [RedisArgument(keys.votes(proposal)), RedisArgument(keys.fencingCounter), RedisArgument(keys.decision(proposal)),
+                   RedisArgument(keys.decisionStream)],
+            arguments: [RedisArgument(voter), approve ? "1" : "0", RedisArgument(required), RedisArgument(live), "60000",
+                        RedisArgument(bytes: signedVote), RedisArgument(bytes: signedProposal), "1000"])
         return try TallyOutcome(reply: reply)
+    }
+
+    @Test("with the signed proposal and signed votes, the deciding vote appends a certificate that verifies; a late vote appends nothing")
+    func tallyAppendsCertificate() throws {
+        try TestRedis.with { config throws in
+            let redis = RedisConnection(configuration: config)
+            let keys = ClusterKeys(namespace: TestRedis.prefix("certificate"))
+            let codec = WireCodec(key: testKey)
+            let id = ProposalID(proposer: "a1", number: 3)
+            let proposal = Proposal(id: id, topic: .consensusRegime, value: Array("calm".utf8), deadlineNs: .max)
+            func signedVote(_ voter: String, _ approve: Bool, sequence: UInt64) throws -> [UInt8] {
+                try codec.encode(WireMessage(sender: voter, sequence: sequence, timestampNs: 1, payload:
+                    .vote(Vote(proposal: id, requiredApprovals: 3, liveMembers: 3, approve: approve))))
+            }
+            let proposalBytes = try codec.encode(WireMessage(sender: "a1", sequence: 1, timestampNs: 1, payload: .proposal(proposal)))
+            let first = try vote(redis, keys: keys, proposal: id, voter: "a1", approve: true, required: 3, live: 3,
+                                 signedVote: signedVote("a1", true, sequence: 1), signedProposal: proposalBytes)
+            #expect(first.status == .pending && !first.decisionAppended)
+            _ = try vote(redis, keys: keys, proposal: id, voter: "a2", approve: true, required: 3, live: 3,
+                         signedVote: signedVote("a2", true, sequence: 1))
+            let deciding = try vote(redis, keys: keys, proposal: id, voter: "a3", approve: true, required: 3, live: 3,
+                                    signedVote: signedVote("a3", true, sequence: 1))
+            #expect(deciding == TallyOutcome(status: .approved, approvals: 3, rejections: 0, fencingToken: 1, decidedByThisVote: true,
+                                             decisionAppended: true))
+            let late = try vote(redis, keys: keys, proposal: id, voter: "a4", approve: true, required: 3, live: 4,
+                                signedVote: signedVote("a4", true, sequence: 1))
+            #expect(!late.decidedByThisVote && !late.decisionAppended)
+            let range = try redis.command(["XRANGE", RedisArgument(keys.decisionStream), "-", "+"])
+            let entries = (range.array ?? []).compactMap(StreamEntry.init(reply:))
+            try #require(entries.count == 1)
+            let certificate = try DecisionCertificate(entry: entries[0], codec: codec)
+            #expect(certificate.decision == Decision(proposal: id, topic: .consensusRegime, value: Array("calm".utf8), outcome: .approved,
+                                                     approvals: 3, rejections: 0, liveMembers: 3, fencingToken: 1))
+            #expect(certificate.decidingVote.sender == "a3")
+            #expect(ClusterInspector.decisions(fromRange: range, codec: codec) == [certificate.decision])
+
+            // Without the signed proposal in Redis the decider is told to append a signed decision.
+            let other = ProposalID(proposer: "a2", number: 4)
+            let alone = try vote(redis, keys: keys, proposal: other, voter: "a1", approve: true, required: 1, live: 1,
+                                 signedVote: signedVote("a1", true, sequence: 2))
+            #expect(alone.decidedByThisVote && !alone.decisionAppended)
+            #expect(try redis.command(["XLEN", RedisArgument(keys.decisionStream)]).integer == 1)
+        }
     }
 
     @Test("3 live agents at 0.75: pending until the third approval, which alone decides and gets the INCRed token")
@@ -97,6 +143,7 @@ struct ClusterScriptsTests {
     @Test("a malformed tally reply is a typed error")
     func badReply() {
         #expect(throws: CoordinationError.unexpectedTallyReply(":1")) { try TallyOutcome(reply: .integer(1)) }
-        #expect(throws: CoordinationError.self) { try TallyOutcome(reply: .array([.integer(9), .integer(0), .integer(0), .integer(0), .integer(0)])) }
+        #expect(throws: CoordinationError.self) { try TallyOutcome(reply: .array([.integer(1), .integer(3), .integer(0), .integer(1), .integer(1)])) }
+        #expect(throws: CoordinationError.self) { try TallyOutcome(reply: .array([.integer(9), .integer(0), .integer(0), .integer(0), .integer(0), .integer(0)])) }
     }
 }

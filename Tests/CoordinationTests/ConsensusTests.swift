@@ -51,6 +51,10 @@ struct ConsensusTests {
         let deciding = TallyOutcome(status: .approved, approvals: 3, rejections: 0, fencingToken: 7, decidedByThisVote: true)
         let decision = Decision(proposal: id, topic: .riskOff, value: [1], outcome: .approved, approvals: 3, rejections: 0, liveMembers: 4, fencingToken: 7)
         #expect(a.tallyResult(deciding, for: id, nowNs: 2) == [.broadcastDecision(decision)])
+        // When the script appended the certificate itself there is nothing to broadcast.
+        var appended = deciding
+        appended.decisionAppended = true
+        #expect(a.tallyResult(appended, for: id, nowNs: 2).isEmpty)
         #expect(!a.isCurrent(fencingToken: 7))
         #expect(a.decisionReceived(decision) == [.apply(decision)])  // in stream order, like every agent
         #expect(a.isCurrent(fencingToken: 7))

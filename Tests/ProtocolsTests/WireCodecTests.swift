@@ -62,7 +62,7 @@ struct WireCodecTests {
     @Test("malformed inputs give the specific typed error")
     func malformedInputs() throws {
         let good = try codec.encode(WireMessage(sender: "agent-1", sequence: 9, timestampNs: 10,
-                                                payload: .vote(Vote(proposal: ProposalID(proposer: "p", number: 1), approve: true))))
+                                                payload: .vote(Vote(proposal: ProposalID(proposer: "p", number: 1), requiredApprovals: 2, liveMembers: 3, approve: true))))
         #expect(throws: WireError.truncated(needed: 28, available: 0)) { try codec.decode([]) }
         #expect(throws: WireError.truncated(needed: 28, available: 27)) { try codec.decode(Array(good[0..<27])) }
         #expect(throws: WireError.truncated(needed: good.count, available: good.count - 1)) {
@@ -90,7 +90,7 @@ struct WireCodecTests {
     @Test("authenticated but semantically bad content: unknown type, bad bool, trailing bytes, bad UTF-8")
     func authenticatedGarbage() throws {
         let base = try codec.encode(WireMessage(sender: "s", sequence: 1, timestampNs: 1,
-                                                payload: .vote(Vote(proposal: ProposalID(proposer: "p", number: 1), approve: true))))
+                                                payload: .vote(Vote(proposal: ProposalID(proposer: "p", number: 1), requiredApprovals: 2, liveMembers: 3, approve: true))))
         // Re-sign after each edit so only the semantic check can fail.
         func resigned(_ edit: (inout [UInt8]) -> Void) -> [UInt8] {
             var signed = Array(base.dropLast(32))

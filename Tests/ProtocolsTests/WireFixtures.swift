@@ -36,7 +36,8 @@ enum WireFixtures {
         case 1:
             return .proposal(Proposal(id: proposalID(&rng), topic: topic, value: bytes(&rng, max: 300), deadlineNs: rng.next()))
         case 2:
-            return .vote(Vote(proposal: proposalID(&rng), approve: Bool.random(using: &rng)))
+            return .vote(Vote(proposal: proposalID(&rng), requiredApprovals: UInt32.random(in: 0...UInt32.max, using: &rng),
+                              liveMembers: UInt32.random(in: 0...UInt32.max, using: &rng), approve: Bool.random(using: &rng)))
         case 3:
             return .decision(Decision(
                 proposal: proposalID(&rng), topic: topic, value: bytes(&rng, max: 300),
