@@ -9,6 +9,7 @@ public enum HardwareError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateActor(String)
     case noCores
     case pinningFailed(core: Int, errno: Int32)
+    case wakeLatencyUnavailable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum HardwareError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the topology has no online cores"
         case .pinningFailed(let core, let errno):
             return "pinning a thread to core \(core) failed (errno \(errno))"
+        case .wakeLatencyUnavailable(let path, let reason):
+            return "cannot hold the CPU wake-up latency limit through \(path): \(reason)"
         }
     }
 }

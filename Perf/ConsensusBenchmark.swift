@@ -33,14 +33,19 @@ public struct ConsensusBenchmark: Sendable {
     public var redis: RedisConfiguration?
     public var heartbeatIntervalMs: Int
     public var idleStrategy: IdleStrategy
+    /// Pause after each round, ms. With 0 the next proposal goes out as soon as every agent
+    /// applied the last, while the agents are still acknowledging it (decisions back to
+    /// back); a pause measures decisions that do not queue behind each other.
+    public var pauseMs: Int
 
     public init(agents: Int = 3, rounds: Int = 200, redis: RedisConfiguration? = nil, heartbeatIntervalMs: Int = 100,
-                idleStrategy: IdleStrategy = .park) {
+                idleStrategy: IdleStrategy = .park, pauseMs: Int = 0) {
         self.agents = agents
         self.rounds = rounds
         self.redis = redis
         self.heartbeatIntervalMs = heartbeatIntervalMs
         self.idleStrategy = idleStrategy
+        self.pauseMs = pauseMs
     }
 
     /// Runs the benchmark.
@@ -83,7 +88,7 @@ public struct ConsensusBenchmark: Sendable {
         defer { Self.cleanUp(configuration, namespace: namespace) }
         do {
             try await Self.waitForMembers(nodes)
-            let measured = try await Self.drive(nodes, rounds: rounds, probe: probe)
+            let measured = try await Self.drive(nodes, rounds: rounds, pauseMs: pauseMs, probe: probe)
             var costs: [UInt64] = []
             for node in nodes { costs += await node.actor.heartbeatCostsNs() }
             let heartbeatBytes = WireHeader.fixedSize + "perf-0".utf8.count + 9 + WireHeader.tagSize
@@ -95,7 +100,7 @@ public struct ConsensusBenchmark: Sendable {
                 heartbeat: .init(intervalMs: heartbeatIntervalMs, messageBytes: heartbeatBytes, roundTrip: Percentiles(costs)),
                 pubsubBaseline: baseline, streamBaseline: streamBaseline,
                 redis: redis == nil ? "private redis-server" : configuration.description,
-                idleStrategy: idleStrategy.rawValue)
+                idleStrategy: idleStrategy.rawValue, pauseMs: pauseMs)
         } catch {
             for node in nodes { await node.stop() }
             throw error
@@ -111,8 +116,8 @@ public struct ConsensusBenchmark: Sendable {
 
     /// Runs 10 warm-up and `rounds` measured rounds one after another on a plain thread
     /// (agent 0 proposes, the thread waits on a semaphore until every agent applied, so
-    /// no polling competes with the agents for the two cores).
-    private static func drive(_ nodes: [ClusterNode], rounds: Int, probe: ApplyProbe) async throws(ConsensusBenchmarkError) -> Rounds {
+    /// no polling competes with the agents for the two cores), sleeping `pauseMs` after each.
+    private static func drive(_ nodes: [ClusterNode], rounds: Int, pauseMs: Int, probe: ApplyProbe) async throws(ConsensusBenchmarkError) -> Rounds {
         let agents = nodes.count
         let proposer = nodes[0].ref
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Rounds, Never>) in
@@ -126,6 +131,7 @@ public struct ConsensusBenchmark: Sendable {
                     proposer.send(.propose(.consensusRegime, value))
                     let deadline = DispatchTime.now() + .seconds(2)
                     while probe.count(value) < agents, probe.arrived.wait(timeout: deadline) == .success {}
+                    if pauseMs > 0 { usleep(useconds_t(pauseMs) * 1000) }
                     guard let last = probe.last(value, expected: agents) else {
                         if round >= 0 { result.timeouts += 1 }
                         continue

@@ -75,11 +75,36 @@ public struct ConsensusReport: Sendable, Equatable, Codable {
     public var redis: String
     /// Idle strategy of the agents' executors.
     public var idleStrategy: String
+    /// Pause between rounds, ms (0: the next proposal as soon as every agent applied the last).
+    public var pauseMs: Int
+    /// CPU wake-up latency limit held during the run (PM QoS), µs; `nil`: the host's own.
+    public var cpuWakeLatencyUs: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case benchmark, agents, rounds, completed, timeouts, decision, stages, heartbeat, redis
         case pubsubBaseline = "pubsub_baseline"
         case streamBaseline = "stream_baseline"
         case idleStrategy = "idle_strategy"
+        case pauseMs = "pause_ms"
+        case cpuWakeLatencyUs = "cpu_wake_latency_us"
+    }
+
+    /// Every key always present: `cpu_wake_latency_us` is an explicit `null` when not held.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(benchmark, forKey: .benchmark)
+        try container.encode(agents, forKey: .agents)
+        try container.encode(rounds, forKey: .rounds)
+        try container.encode(completed, forKey: .completed)
+        try container.encode(timeouts, forKey: .timeouts)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(stages, forKey: .stages)
+        try container.encode(heartbeat, forKey: .heartbeat)
+        try container.encode(pubsubBaseline, forKey: .pubsubBaseline)
+        try container.encode(streamBaseline, forKey: .streamBaseline)
+        try container.encode(redis, forKey: .redis)
+        try container.encode(idleStrategy, forKey: .idleStrategy)
+        try container.encode(pauseMs, forKey: .pauseMs)
+        try container.encode(cpuWakeLatencyUs, forKey: .cpuWakeLatencyUs)
     }
 }

@@ -19,6 +19,9 @@ struct RuntimeConfiguration: ConfigSection {
     var reserveCriticalCPUs = true
     /// Actor name → the cores it may run on (explicit placement).
     var cores: [String: [Int]] = [:]
+    /// CPU wake-up latency limit held through PM QoS while the agent runs, µs (with hardware
+    /// optimization); -1 leaves the host's setting.
+    var cpuWakeLatencyUs = 0
 
     static var fields: [ConfigField<Self>] {
         [
@@ -28,6 +31,9 @@ struct RuntimeConfiguration: ConfigSection {
             .bool("reserve_critical_cpus", \.reserveCriticalCPUs,
                   doc: "Keep every other thread of the agent off the CPUs of the latency-critical executors (with hardware optimization)."),
             .coreMap("cores", \.cores, doc: "Actor name → list of core numbers, e.g. market: [2]; used by explicit placement."),
+            .int("cpu_wake_latency_us", \.cpuWakeLatencyUs, range: -1...1_000_000,
+                 doc: "With hardware optimization, hold this CPU wake-up latency limit (PM QoS, /dev/cpu_dma_latency, needs root) "
+                     + "while running: 0 keeps idle CPUs polling instead of sleeping; -1 leaves the host's setting."),
         ]
     }
 

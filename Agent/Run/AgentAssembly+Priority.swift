@@ -50,6 +50,22 @@ struct ThreadPriorities: Sendable, Equatable {
 }
 
 extension AgentAssembly {
+    /// Holds `runtime.cpu_wake_latency_us` (PM QoS) unless it is -1; a host that refuses it
+    /// (no PM QoS, not root) is logged and the agent runs on without it.
+    static func holdWakeLatency(microseconds: Int, logger: Logger) -> CPUWakeLatencyHold? {
+        guard microseconds >= 0 else { return nil }
+        do {
+            let hold = try CPUWakeLatencyHold(microseconds: Int32(clamping: microseconds))
+            logger.info("holding the CPU wake-up latency limit", metadata: [
+                "limit_us": "\(microseconds)", "path": "\(hold.path)", "in_force_us": "\(CPUWakeLatencyHold.current().map(String.init) ?? "?")",
+            ])
+            return hold
+        } catch {
+            logger.notice("CPU wake-up latency left to the host (runtime.cpu_wake_latency_us)", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
     /// Sets each pinned executor thread's nice value from its latency class in the plan.
     /// - Returns: the value applied per executor name (absent when the executor is not a
     ///   thread of its own, e.g. deterministic executors).

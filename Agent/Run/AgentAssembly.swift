@@ -67,6 +67,8 @@ final class AgentAssembly: @unchecked Sendable {
         var operatorGate: OperatorGate
         /// Keeps the other threads off the critical executors' CPUs (`runtime.reserve_critical_cpus`).
         var cpuGuard: CriticalCPUGuard?
+        /// The CPU wake-up latency limit held while running (`runtime.cpu_wake_latency_us`).
+        var wakeLatency: CPUWakeLatencyHold?
     }
 
     /// Builds and starts everything except the feed (call `startFeed()`).
@@ -111,6 +113,8 @@ final class AgentAssembly: @unchecked Sendable {
             configuration: .init(pinThreads: hardware, nodeLocalMemory: hardware, deterministic: deterministic),
             clock: clock, logger: logger)
         if !deterministic, let priorities { applyPriorities(priorities, system: system, logger: logger) }
+        let wakeLatency = hardware && !deterministic
+            ? holdWakeLatency(microseconds: configuration.runtime.cpuWakeLatencyUs, logger: logger) : nil
         var cpuGuard: CriticalCPUGuard?
         if hardware, !deterministic, configuration.runtime.reserveCriticalCPUs {
             cpuGuard = CriticalCPUGuard(plan: plan, system: system, topology: topology)
@@ -226,7 +230,7 @@ final class AgentAssembly: @unchecked Sendable {
         let modules = Modules(regime: regimeRef, learner: learnerRef, monitor: monitorTaps?.monitor, alerts: alerts,
                               cluster: node, ticker: ticker, modelName: modelName, monitorTaps: monitorTaps,
                               operations: operations, redisAlerts: redisAlerts, operatorGate: operatorGate,
-                              cpuGuard: cpuGuard)
+                              cpuGuard: cpuGuard, wakeLatency: wakeLatency)
         return AgentAssembly(configuration: configuration, symbols: symbols, plan: plan, system: system, feed: feed,
                              feedCore: feedCore, pollsFeed: pollsFeed, engine: engine, journal: journal, modules: modules, logger: logger)
     }
@@ -395,5 +399,8 @@ final class AgentAssembly: @unchecked Sendable {
     }
 
     /// Stops every actor and executor thread. Awaiting an actor afterwards never returns.
-    func stop() { system.stop() }
+    func stop() {
+        system.stop()
+        modules.wakeLatency?.release()
+    }
 }

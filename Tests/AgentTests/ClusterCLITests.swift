@@ -185,6 +185,30 @@ struct ClusterCLITests {
         #expect(unreachable.status == 1 && unreachable.stderr.contains("cannot connect"))
         let perf = try ClusterCLI.run(["perf", "consensus", "--agents", "0"])
         #expect(perf.status != 0 && perf.stderr.contains("--agents"))
+        let latency = try ClusterCLI.run(["perf", "consensus", "--cpu-wake-latency-us", "-2"])
+        #expect(latency.status != 0 && latency.stderr.contains("--cpu-wake-latency-us -2: expected -1...1000000"))
+        let pause = try ClusterCLI.run(["perf", "consensus", "--pause-ms", "5000"])
+        #expect(pause.status != 0 && pause.stderr.contains("--pause-ms 5000: expected 0...1000"))
+    }
+
+    @Test("perf consensus on its own redis-server: every round decided, the JSON says how it was measured")
+    func perfConsensusJSON() throws {
+        let run = try ClusterCLI.run(["perf", "consensus", "--rounds", "20", "--pause-ms", "1", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["benchmark"] as? String == "consensus" && object["completed"] as? Int == 20)
+        #expect(object["pause_ms"] as? Int == 1)
+        let decision = try #require(object["decision"] as? [String: Any])
+        #expect((decision["p50_ns"] as? Int ?? 0) > 0 && (decision["p99_ns"] as? Int ?? 0) >= (decision["p50_ns"] as? Int ?? 0))
+        // Held at the default 0 µs where the PM QoS device is writable (root), else left to the host (null).
+        if access("/dev/cpu_dma_latency", W_OK) == 0 {
+            #expect(object["cpu_wake_latency_us"] as? Int == 0)
+        } else {
+            #expect(object["cpu_wake_latency_us"] is NSNull)
+        }
+        let hosts = try ClusterCLI.run(["perf", "consensus", "--rounds", "5", "--cpu-wake-latency-us", "-1", "--json"])
+        let left = try #require(try JSONSerialization.jsonObject(with: Data(hosts.stdout.utf8)) as? [String: Any])
+        #expect(left["cpu_wake_latency_us"] is NSNull)
     }
 
     @Test("three agent processes: membership, quorum decisions, kill -9 eviction, halt and resume through the CLI")

@@ -95,6 +95,19 @@ struct OperationsConfigTests {
         }
     }
 
+    @Test func cpuWakeLatencyDefaultsToZeroAndIsBounded() throws {
+        #expect(try AgentConfiguration.load(yamlText: "", environment: [:]).runtime.cpuWakeLatencyUs == 0)
+        let off = try AgentConfiguration.load(yamlText: "runtime:\n  cpu_wake_latency_us: -1", environment: [:])
+        #expect(off.runtime.cpuWakeLatencyUs == -1)
+        do {
+            _ = try AgentConfiguration.load(yamlText: "runtime:\n  cpu_wake_latency_us: -2", environment: [:])
+            Issue.record("expected -2 to be refused")
+        } catch {
+            #expect(error.issues.map(\.path) == ["runtime.cpu_wake_latency_us"])
+            #expect(error.issues.first?.allowed == "an integer in -1...1000000")
+        }
+    }
+
     @Test func environmentOverridesUseDoubleUnderscoreNesting() throws {
         let config = try AgentConfiguration.load(yamlText: "", environment: [
             "QUANTUM_AGENT_MODULES__MULTI_AGENT__REDIS_HOST": "redis.internal",
