@@ -44,10 +44,10 @@ struct TopologyCommand: ParsableCommand {
                 print("CPU \(cpu) device interrupts since boot: " + devices.map { "\($0.device) \($0.count)" }.joined(separator: ", "))
             }
         }
-        if sysfs == nil, let limit = CPUWakeLatencyHold.current() {
+        if sysfs == nil {
             // 2,000,000,000 µs is the kernel's "no limit"; `run` holds runtime.cpu_wake_latency_us.
-            print("CPU wake-up latency limit in force (PM QoS \(CPUWakeLatencyHold.defaultPath)): "
-                  + (limit >= 2_000_000_000 ? "none" : "\(limit) µs"))
+            let limit = CPUWakeLatencyHold.current().map { $0 >= 2_000_000_000 ? "none" : "\($0) µs" } ?? "unknown (reading it needs root)"
+            print("CPU wake-up latency limit in force (PM QoS \(CPUWakeLatencyHold.defaultPath)): \(limit)")
         }
     }
 }

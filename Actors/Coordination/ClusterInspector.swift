@@ -114,13 +114,16 @@ public struct ClusterInspector {
     /// Verified decisions of an `XRANGE`/`XREVRANGE` reply, in reply order: signed decisions
     /// and decision certificates; entries that do not verify are skipped.
     static func decisions(fromRange reply: RedisReply, codec: WireCodec) -> [Decision] {
-        (reply.array ?? []).compactMap { item -> Decision? in
-            guard let entry = StreamEntry(reply: item) else { return nil }
-            if DecisionCertificate.isCertificate(entry) { return try? DecisionCertificate(entry: entry, codec: codec).decision }
-            guard let bytes = entry["m"], let message = try? codec.decode(bytes), case let .decision(decision) = message.payload
-            else { return nil }
-            return decision
-        }
+        (reply.array ?? []).compactMap { item -> Decision? in StreamEntry(reply: item).flatMap { decision(in: $0, codec: codec) } }
+    }
+
+    /// The verified decision of a decision-stream entry: a certificate or a signed decision;
+    /// `nil` when it does not verify (no freshness or replay check: see ``CertificateAdmission``).
+    static func decision(in entry: StreamEntry, codec: WireCodec) -> Decision? {
+        if DecisionCertificate.isCertificate(entry) { return try? DecisionCertificate(entry: entry, codec: codec).decision }
+        guard let bytes = entry["m"], let message = try? codec.decode(bytes), case let .decision(decision) = message.payload
+        else { return nil }
+        return decision
     }
 
     /// The agent part of a lease owner token `id:incarnation`.

@@ -21,8 +21,8 @@ public enum ClusterScripts {
     /// is `INCR`ed once and the decision stored; later votes return the stored decision
     /// with `decided_now = 0`. When the signed proposal and every vote's signature are at
     /// hand, the deciding vote `XADD`s the decision certificate (see `DecisionCertificate`)
-    /// in the same atomic step and returns `appended = 1`; otherwise the decider appends a
-    /// signed decision itself.
+    /// in the same atomic step and returns `appended = 1`; otherwise (or if that `XADD`
+    /// fails) the decision stays stored and the decider appends a signed decision itself.
     public static let tallySource = """
     local stored = redis.call('HMGET', KEYS[3], 'status', 'approvals', 'rejections', 'token')
     if stored[1] then
@@ -57,7 +57,7 @@ public enum ClusterScripts {
     if not proposal then
       return {status, approvals, rejections, token, 1, 0}
     end
-    local entry = {'p', proposal, 's', tostring(status), 't', tostring(token), 'd', ARGV[1]}
+    local entry = {'p', proposal, 's', tostring(status), 't', string.format('%.0f', token), 'd', ARGV[1]}
     for i = 2, #votes, 2 do
       if string.len(votes[i]) < 2 then
         return {status, approvals, rejections, token, 1, 0}
@@ -65,7 +65,13 @@ public enum ClusterScripts {
       entry[#entry + 1] = 'v'
       entry[#entry + 1] = string.sub(votes[i], 2)
     end
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
+    if #entry > 7000 then
+      return {status, approvals, rejections, token, 1, 0}
+    end
+    local added = redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
+    if type(added) == 'table' and added.err then
+      return {status, approvals, rejections, token, 1, 0}
+    end
     return {status, approvals, rejections, token, 1, 1}
     """
 

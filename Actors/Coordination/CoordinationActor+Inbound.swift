@@ -39,21 +39,22 @@ extension CoordinationActor {
         return nil
     }
 
-    /// Verifies a decision certificate appended by the tally script and admits its deciding
-    /// vote to the certificate replay guard; drops are counted, logged and reported.
+    /// Verifies a decision certificate appended by the tally script and checks its
+    /// freshness and that its proposal was not admitted before; drops are counted, logged
+    /// and reported.
     func admitCertificate(_ entry: StreamEntry, now: UInt64) -> Decision? {
         let certificate: DecisionCertificate
         do throws(DecisionCertificateError) {
             certificate = try DecisionCertificate(entry: entry, codec: codec)
         } catch {
-            certificateGuard.recordDrop(error.dropReason)
+            certificates.recordDrop(error.dropReason)
             let decider = entry[DecisionCertificate.deciderField].map { String(decoding: $0.prefix(64), as: UTF8.self) }
             dropped(error.dropReason, sender: decider, detail: "entry \(entry.id): \(error)", now: now)
             return nil
         }
-        let vote = certificate.decidingVote
-        guard case let .drop(reason) = certificateGuard.admit(vote, nowNs: WallClock.nowNanos()) else { return certificate.decision }
-        dropped(reason, sender: vote.sender, detail: "deciding vote sequence \(vote.sequence) in entry \(entry.id)", now: now)
+        guard case let .drop(reason) = certificates.admit(certificate, nowNs: WallClock.nowNanos()) else { return certificate.decision }
+        dropped(reason, sender: certificate.decidingVote.sender,
+                detail: "certificate of \(certificate.decision.proposal) in entry \(entry.id)", now: now)
         return nil
     }
 

@@ -50,11 +50,10 @@ extension CoordinationActor {
     private func executeIntents(_ entries: [StreamEntry], reclaimed: Bool, now: UInt64) {
         var done: [String] = []
         for entry in entries {
-            // Authenticated, but not through the replay guard: these entries were already
-            // admitted once by this agent's own group; the executed set makes them idempotent.
-            guard let bytes = entry["m"], let message = try? codec.decode(bytes),
-                  case let .decision(decision) = message.payload
-            else {
+            // Authenticated (a certificate or a signed decision), but not through the replay
+            // checks: these entries were already admitted once by this agent's own group; the
+            // executed set makes them idempotent.
+            guard let decision = ClusterInspector.decision(in: entry, codec: codec) else {
                 done.append(entry.id)
                 continue
             }

@@ -44,8 +44,8 @@ public actor CoordinationActor: SupervisedActor {
     var pubsubGuard: ReplayGuard
     var proposalGuard: ReplayGuard
     var decisionGuard: ReplayGuard
-    /// Deciding votes of decision certificates (their own sequence space).
-    var certificateGuard: ReplayGuard
+    /// Freshness and replay checks of decision certificates.
+    var certificates: CertificateAdmission
     var pubsubSequence: SequenceCounter
     var proposalSequence: SequenceCounter
     var decisionSequence: SequenceCounter
@@ -101,7 +101,7 @@ public actor CoordinationActor: SupervisedActor {
         pubsubGuard = ReplayGuard(configuration: window)
         proposalGuard = ReplayGuard(configuration: window)
         decisionGuard = ReplayGuard(configuration: window)
-        certificateGuard = ReplayGuard(configuration: window)
+        certificates = CertificateAdmission(configuration: window)
         pubsubSequence = SequenceCounter(startingAtNs: wall)
         proposalSequence = SequenceCounter(startingAtNs: wall)
         decisionSequence = SequenceCounter(startingAtNs: wall)
@@ -205,7 +205,7 @@ public actor CoordinationActor: SupervisedActor {
     /// Counters: messages accepted and dropped per reason, consensus, self-halts, evictions.
     public func counters() -> CoordinationCounters {
         var result = extra
-        result.messages = pubsubGuard.counters + proposalGuard.counters + decisionGuard.counters + certificateGuard.counters
+        result.messages = pubsubGuard.counters + proposalGuard.counters + decisionGuard.counters + certificates.counters
         result.consensus = consensus.counters
         result.selfHalts = connectivity.selfHalts
         result.redisFailures = link.failures
@@ -268,7 +268,7 @@ public actor CoordinationActor: SupervisedActor {
             pubsubGuard.prune(nowNs: wall)
             proposalGuard.prune(nowNs: wall)
             decisionGuard.prune(nowNs: wall)
-            certificateGuard.prune(nowNs: wall)
+            certificates.prune(nowNs: wall)
             nextPruneNs = now + 1_000_000_000
         }
     }

@@ -12,9 +12,13 @@ import Protocols
 /// unsigned fields are the status (`s`: 1 approved, 2 rejected), the fencing token (`t`,
 /// the script's `INCR`) and the deciding voter (`d`). A receiver verifies every signature,
 /// recounts the votes and checks them against the deciding vote's signed quorum (required
-/// approvals among live members), so a Redis client without the key can neither forge a
-/// decision nor pass off too few votes as a quorum. As with a signed decision, whose token
-/// is the decider's copy of the same `INCR`, the token's order is Redis's.
+/// approvals among live members) the way the script decided, so a Redis client without the
+/// key can neither forge a decision nor pass off too few votes as a quorum. The unsigned
+/// fields are trusted as far as Redis is: the token's order was always Redis's (a signed
+/// decision carries the decider's copy of the same `INCR`, and a client that can write the
+/// stream can also write the counter). A certificate appended again, whatever its `d` or
+/// `t`, is caught by its proposal ID within the freshness window of its newest vote
+/// (``CertificateAdmission``).
 public struct DecisionCertificate: Sendable, Equatable {
     public static let proposalField = "p"
     public static let statusField = "s"
@@ -24,10 +28,11 @@ public struct DecisionCertificate: Sendable, Equatable {
 
     /// The decision, with the counts recounted from the signed votes.
     public var decision: Decision
-    /// The deciding voter's signed vote. A voter's deciding votes reach the stream in the
-    /// order Redis ran them, so its sequence numbers increase: admit it to a replay guard
-    /// of its own to drop a re-appended certificate.
+    /// The deciding voter's signed vote (its quorum view decided).
     public var decidingVote: WireMessage
+    /// Timestamp of the newest signed vote, ns since the Unix epoch: when the decision was
+    /// made, as far as signatures tell (a replay cannot make it newer).
+    public var newestVoteNs: UInt64
 
     /// Whether `entry` is a certificate (a signed decision has an `m` field instead).
     public static func isCertificate(_ entry: StreamEntry) -> Bool { entry[proposalField] != nil }
@@ -53,6 +58,7 @@ public struct DecisionCertificate: Sendable, Equatable {
         var approvals = 0
         var rejections = 0
         var deciding: (message: WireMessage, vote: Vote)?
+        var newest: UInt64 = 0
         for (index, field) in entry.fields.filter({ $0.name == Self.voteField }).enumerated() {
             let message: WireMessage
             do throws(WireError) { message = try codec.decode(field.value) } catch {
@@ -66,27 +72,27 @@ public struct DecisionCertificate: Sendable, Equatable {
             }
             guard voters.insert(message.sender).inserted else { throw .inconsistent("two votes by \(message.sender)") }
             if vote.approve { approvals += 1 } else { rejections += 1 }
+            newest = max(newest, message.timestampNs)
             if message.sender == decider { deciding = (message, vote) }
         }
         guard let deciding else { throw .inconsistent("no vote by the deciding voter \(decider)") }
+        // The script decides under the quorum view of whichever vote came last, whatever
+        // that vote's own verdict (views differ while a member joins or is evicted).
         let required = Int(deciding.vote.requiredApprovals)
         let live = Int(deciding.vote.liveMembers)
         let outcome: Decision.Outcome
         switch status {
         case 1:
-            guard deciding.vote.approve, token > 0 else {
-                throw .inconsistent("approved with token \(token) by a vote that \(deciding.vote.approve ? "approves" : "rejects")")
-            }
+            guard token > 0 else { throw .inconsistent("approved without a fencing token") }
             guard required >= 1, approvals >= required else {
                 throw .quorumNotMet("approved with \(approvals) signed approvals, \(required) required of \(live) live")
             }
             outcome = .approved
         case 2:
-            guard !deciding.vote.approve, token == 0 else {
-                throw .inconsistent("rejected with token \(token) by a vote that \(deciding.vote.approve ? "approves" : "rejects")")
-            }
-            guard required >= 1, rejections > live - required else {
-                throw .quorumNotMet("rejected with \(rejections) signed rejections, more than \(live - required) needed")
+            guard token == 0 else { throw .inconsistent("rejected with fencing token \(token)") }
+            guard required >= 1, approvals < required, rejections > live - required else {
+                throw .quorumNotMet("rejected with \(rejections) signed rejections and \(approvals) approvals, "
+                                    + "\(required) required of \(live) live")
             }
             outcome = .rejected
         default:
@@ -97,6 +103,7 @@ public struct DecisionCertificate: Sendable, Equatable {
             approvals: UInt32(clamping: approvals), rejections: UInt32(clamping: rejections),
             liveMembers: UInt32(clamping: live), fencingToken: UInt64(token))
         decidingVote = deciding.message
+        newestVoteNs = newest
     }
 
     private static func message(_ entry: StreamEntry, field: String, codec: WireCodec) throws(DecisionCertificateError) -> WireMessage {

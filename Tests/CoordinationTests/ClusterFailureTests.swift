@@ -79,6 +79,24 @@ struct ClusterFailureTests {
         }
     }
 
+    @Test("shared book: an order intent approved by a vote (a decision certificate) is executed by exactly one agent")
+    func sharedBookExecutesAVotedIntentOnce() async throws {
+        try await TestRedis.withAsync { redis in
+            let ns = TestRedis.prefix("book-vote")
+            try await ClusterTestKit.with(["a", "b", "c"], redis: redis, namespace: ns, sharedBook: true) { agents in
+                #expect(await ClusterTestKit.waitForMembers(agents, ["a", "b", "c"]))
+                let id = await agents[1].actor.propose(topic: .orderIntent, value: Array("BUY 2".utf8))
+                #expect(await ClusterTestKit.eventually {
+                    agents.contains { $0.events.contains { if case let .intentExecuted(d, false) = $0 { d.proposal == id } else { false } } }
+                })
+                try await Task.sleep(for: .milliseconds(300))
+                let executions = agents.flatMap { $0.events.all }.filter { if case .intentExecuted = $0.event { true } else { false } }
+                #expect(executions.count == 1)
+                #expect(agents.allSatisfy { $0.events.applied.contains { $0.proposal == id } })
+            }
+        }
+    }
+
     @Test("shared book: an intent left pending by a dead consumer is reclaimed (XAUTOCLAIM) and executed once")
     func sharedBookReclaimsDeadConsumersIntent() async throws {
         try await TestRedis.withAsync { redis in

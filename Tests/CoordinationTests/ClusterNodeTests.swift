@@ -178,6 +178,16 @@ struct ClusterNodeTests {
                     _ = try connection.xadd(keys.decisionStream, fields: fields.map { ($0.name, $0.value) })
                 }
                 try append(original.fields)  // replayed
+                // Replayed again, passed off as decided by another voter with a newer token.
+                let otherVoter = try #require(original.fields.first { $0.name == "v" && WireCodec.peekHeader($0.value)?.sender != decider })
+                let otherID = try #require(WireCodec.peekHeader(otherVoter.value)?.sender)
+                try append(original.fields.map { field in
+                    switch field.name {
+                    case "d": (name: "d", value: Array(otherID.utf8))
+                    case "t": (name: "t", value: Array("999999".utf8))
+                    default: field
+                    }
+                })
                 var tampered = original.fields
                 let lastVote = try #require(tampered.lastIndex { $0.name == "v" })
                 tampered[lastVote].value[tampered[lastVote].value.count - 1] ^= 1
@@ -188,9 +198,11 @@ struct ClusterNodeTests {
 
                 #expect(await ClusterTestKit.eventually {
                     let now = await agents[1].actor.counters().messages
-                    return now.replayed == before.replayed + 1 && now.forged == before.forged + 2 && now.malformed == before.malformed + 1
+                    return now.replayed == before.replayed + 2 && now.forged == before.forged + 2 && now.malformed == before.malformed + 1
                 })
                 #expect(agents[1].events.contains { $0 == .messageDropped(.replayed, sender: decider) })
+                #expect(agents[1].events.contains { $0 == .messageDropped(.replayed, sender: otherID) })
+                #expect(await agents[1].actor.status().decisions.first { $0.id == id.description }?.fencingToken != 999_999)
                 for agent in agents {
                     #expect(agent.events.applied.filter { $0.proposal == id }.count == 1, "\(agent.id) applied \(id) again")
                 }

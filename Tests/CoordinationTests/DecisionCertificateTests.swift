@@ -8,14 +8,14 @@ struct DecisionCertificateTests {
     let id = ProposalID(proposer: "a", number: 5)
     var proposal: Proposal { Proposal(id: id, topic: .riskOff, value: Array("on".utf8), deadlineNs: 10) }
 
-    func signed(_ sender: String, _ payload: WirePayload, sequence: UInt64 = 1, codec: WireCodec? = nil) throws -> [UInt8] {
-        try (codec ?? self.codec).encode(WireMessage(sender: sender, sequence: sequence, timestampNs: 1, payload: payload))
+    func signed(_ sender: String, _ payload: WirePayload, at timestampNs: UInt64 = 1, codec: WireCodec? = nil) throws -> [UInt8] {
+        try (codec ?? self.codec).encode(WireMessage(sender: sender, sequence: 1, timestampNs: timestampNs, payload: payload))
     }
 
     func vote(_ voter: String, approve: Bool = true, on proposal: ProposalID? = nil, required: UInt32 = 3, live: UInt32 = 3,
-              codec: WireCodec? = nil) throws -> [UInt8] {
+              at timestampNs: UInt64 = 1, codec: WireCodec? = nil) throws -> [UInt8] {
         try signed(voter, .vote(Vote(proposal: proposal ?? id, requiredApprovals: required, liveMembers: live, approve: approve)),
-                   codec: codec)
+                   at: timestampNs, codec: codec)
     }
 
     func entry(status: String = "1", token: String = "7", decider: String = "c", votes: [[UInt8]], proposal: [UInt8]? = nil) throws -> StreamEntry {
@@ -38,10 +38,11 @@ struct DecisionCertificateTests {
 
     @Test("three signed approvals at 0.75 of 3 live: approved with the script's token, counts recounted from the votes")
     func approved() throws {
-        let certificate = try DecisionCertificate(entry: entry(votes: [vote("b"), vote("a"), vote("c")]), codec: codec)
+        let votes = [try vote("b", at: 30), try vote("a", at: 10), try vote("c", at: 20)]
+        let certificate = try DecisionCertificate(entry: entry(votes: votes), codec: codec)
         #expect(certificate.decision == Decision(proposal: id, topic: .riskOff, value: Array("on".utf8), outcome: .approved,
                                                  approvals: 3, rejections: 0, liveMembers: 3, fencingToken: 7))
-        #expect(certificate.decidingVote.sender == "c")
+        #expect(certificate.decidingVote.sender == "c" && certificate.newestVoteNs == 30)
         #expect(DecisionCertificate.isCertificate(try entry(votes: [])))
         #expect(!DecisionCertificate.isCertificate(StreamEntry(id: "1-0", fields: [("m", [1])])))
     }
@@ -52,6 +53,15 @@ struct DecisionCertificateTests {
         let certificate = try DecisionCertificate(entry: entry(status: "2", token: "0", votes: votes), codec: codec)
         #expect(certificate.decision.outcome == .rejected && certificate.decision.fencingToken == 0)
         #expect(certificate.decision.approvals == 1 && certificate.decision.rejections == 2)
+    }
+
+    @Test("an approving vote whose quorum view decides 'rejected' (views differ while a member is evicted): accepted, as the script decided")
+    func decidedUnderTheLastVotersView() throws {
+        // a saw 4 live (3 required) and rejected; b saw 3 live (3 required): 1 rejection > 3 − 3.
+        let votes = [try vote("a", approve: false, required: 3, live: 4), try vote("b", approve: true, required: 3, live: 3)]
+        let certificate = try DecisionCertificate(entry: entry(status: "2", token: "0", decider: "b", votes: votes), codec: codec)
+        #expect(certificate.decision.outcome == .rejected && certificate.decision.liveMembers == 3)
+        #expect(certificate.decision.approvals == 1 && certificate.decision.rejections == 1)
     }
 
     @Test("fewer signed votes than the deciding vote's quorum, or a vote signed with another key: counted as forged")
@@ -70,7 +80,35 @@ struct DecisionCertificateTests {
         #expect(enough == nil)
         let tooFew = refusal(try entry(status: "2", token: "0", decider: "c",
                                        votes: [vote("a"), vote("c", approve: false, required: 2, live: 3)]))
+        #expect(tooFew == .quorumNotMet("rejected with 1 signed rejections and 1 approvals, 2 required of 3 live"))
         #expect(tooFew?.dropReason == .forged)
+        // Approvals that reach the quorum cannot be passed off as a rejection.
+        let approvedAsRejected = refusal(try entry(status: "2", token: "0", votes: [vote("a"), vote("b"), vote("c", approve: false, required: 2)]))
+        #expect(approvedAsRejected?.dropReason == .forged)
+    }
+
+    @Test("admission: a fresh certificate once; again with another deciding voter or token, replayed; old or future-dated, dropped")
+    func admission() throws {
+        let second: UInt64 = 1_000_000_000
+        var admission = CertificateAdmission(configuration: .init(maxAgeNs: 5 * second, maxFutureSkewNs: second))
+        let now = 100 * second
+        let votes = [try vote("a", at: now - 2 * second), try vote("b", at: now - second), try vote("c", at: now - second)]
+        let first = try DecisionCertificate(entry: entry(votes: votes), codec: codec)
+        #expect(admission.admit(first, nowNs: now) == .accept)
+        let otherDecider = try DecisionCertificate(entry: entry(token: "99", decider: "a", votes: votes), codec: codec)
+        #expect(admission.admit(otherDecider, nowNs: now + second) == .drop(.replayed))
+        // Once its newest vote is older than the window, it is forgotten: any copy is stale.
+        // Its newest vote was signed at now − 1 s: remembered until now + 4 s.
+        admission.prune(nowNs: now + 4 * second)
+        #expect(admission.remembered == 1)
+        admission.prune(nowNs: now + 4 * second + 1)
+        #expect(admission.remembered == 0)
+        #expect(admission.admit(first, nowNs: now + 4 * second + 1) == .drop(.stale))
+        let future = try DecisionCertificate(entry: entry(votes: [vote("a"), vote("b"), vote("c", at: now + 2 * second)]), codec: codec)
+        #expect(admission.admit(future, nowNs: now) == .drop(.future))
+        admission.recordDrop(.forged)
+        #expect(admission.counters.accepted == 1 && admission.counters.replayed == 1 && admission.counters.stale == 1
+            && admission.counters.future == 1 && admission.counters.forged == 1)
     }
 
     @Test("inconsistent or malformed certificates name what is wrong and count as malformed")
@@ -89,7 +127,8 @@ struct DecisionCertificateTests {
             (try entry(status: "3", votes: good), .field("s", reason: "status 3, expected 1 (approved) or 2 (rejected)")),
             (try entry(token: "x", votes: good), .field("t", reason: "not a non-negative integer")),
             (try entry(token: "-1", votes: good), .field("t", reason: "not a non-negative integer")),
-            (try entry(token: "0", votes: good), .inconsistent("approved with token 0 by a vote that approves")),
+            (try entry(token: "0", votes: good), .inconsistent("approved without a fencing token")),
+            (try entry(status: "2", token: "4", votes: good), .inconsistent("rejected with fencing token 4")),
             (try entry(decider: "", votes: good), .field("d", reason: "missing or empty")),
         ]
         for (entry, expected) in cases {
