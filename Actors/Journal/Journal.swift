@@ -125,6 +125,12 @@ public final class Journal: Sendable {
 
     /// False once a write has failed (or the journal is closed).
     public var isHealthy: Bool { state.isHealthy }
+    /// Whether a new order may go out: healthy, and the writer is not so far behind that its
+    /// queue is three quarters full. Above that, new orders are refused until the writer
+    /// catches up rather than risk sending one whose record a full queue would drop (the
+    /// remaining quarter is for the reports of orders already out). Checked before every
+    /// order; costs two atomic loads.
+    public var acceptsOrders: Bool { state.acceptsOrders }
     /// The failure that made the journal unhealthy, if any.
     public var lastError: JournalError? { state.failure }
     /// Counters, read consistently.

@@ -67,6 +67,13 @@ final class JournalWriterState: @unchecked Sendable {
     }
 
     var isHealthy: Bool { accepting.load(ordering: .acquiring) }
+
+    /// Records queued above which new orders wait (`Journal.acceptsOrders`): three quarters
+    /// of the queue, so the records of orders already out (fills, cancels) still fit.
+    var orderWatermark: Int { max(1, configuration.queueCapacity * 3 / 4) }
+
+    /// Healthy, open and below ``orderWatermark``: two atomic loads of the ring's positions.
+    var acceptsOrders: Bool { isHealthy && queue.count < orderWatermark }
     var failure: JournalError? { locked { error } }
 
     func snapshot() -> Journal.Counters {

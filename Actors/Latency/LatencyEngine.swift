@@ -151,6 +151,10 @@ public actor LatencyEngine: SupervisedActor {
     public func snapshot() -> Snapshot { Snapshot() }
     public func restore(from snapshot: Snapshot) {}
 
+    /// Stops sending orders for good (shutdown, before the journal closes); ticks are still
+    /// processed. Runs between two messages, so when it returns no order is half sent.
+    public func stopOrders() { core.closing = true }
+
     /// Publishes metrics and returns a status summary.
     public func status() -> Status {
         core.metrics.publish()

@@ -63,6 +63,9 @@ public struct PipelineCore: Sendable {
     /// Set by pause/halt control messages.
     public var paused = false
     public var halted = false
+    /// Set at shutdown before the journal closes: no new order (refused as `.halted`, not
+    /// shown as a halt).
+    public var closing = false
 
     public init(configuration: Configuration, risk: PreTradeRisk, venue: PaperVenue, initialEquity: Double,
                 outputs: PipelineOutputs, metrics: PipelineMetrics = PipelineMetrics()) {
@@ -202,7 +205,7 @@ public struct PipelineCore: Sendable {
                                  quantity: abs(delta), limitPrice: limit, ingressNanos: tick.ingressNanos,
                                  createdNanos: riskStart)
         var reason = RejectReason.none
-        if halted || !outputs.tradingAllowed() {
+        if halted || closing || !outputs.tradingAllowed() {
             reason = .halted
         } else if !outputs.journalHealthy() {
             reason = .journalUnavailable

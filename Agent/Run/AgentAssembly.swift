@@ -191,7 +191,7 @@ final class AgentAssembly: @unchecked Sendable {
                 _ = journalRef?.append(record)
                 if case .order(let order) = record { monitoring?.order(order) }
             },
-            journalHealthy: { journalRef?.isHealthy ?? true },
+            journalHealthy: { journalRef?.acceptsOrders ?? true },
             tradingAllowed: { operatorGate.allowsOrders && (gate?.isTradingAllowed ?? true) },
             predictionTap: { _, probability, label in monitoring?.prediction(probability: probability, label: label) })
         let core = try makeCore(configuration: configuration, symbols: symbols, outputs: outputs, metrics: metrics)
@@ -387,6 +387,10 @@ final class AgentAssembly: @unchecked Sendable {
         if !system.drain(timeoutNanos: UInt64(timeoutSeconds * 0.5 * 1e9)) || !ticksDrained {
             problems.append("mailboxes not drained in time")
         }
+        // No order may go out once the journal closes (its record would be refused): the engine
+        // stops sending orders first. An actor call runs between two of its messages, so when
+        // it returns no order is half sent.
+        await engine.actor.stopOrders()
         engine.send(.control(.publish))
         _ = system.drain(timeoutNanos: 300_000_000)
         if let journal {

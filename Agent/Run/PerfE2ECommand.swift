@@ -160,7 +160,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
             regimeTap: { symbol, value in moduleTaps.regime(symbol: symbol, value: value) },
             learnTap: { sample in moduleTaps.learn(sample) },
             journal: { record in _ = journal?.append(record) },
-            journalHealthy: { journal?.isHealthy ?? true })
+            journalHealthy: { journal?.acceptsOrders ?? true })
         let core = try AgentAssembly.makeCore(configuration: configuration, symbols: symbols, outputs: outputs,
                                               metrics: metrics)
         let engine = DefaultExecutorEngine(core: core, control: control)

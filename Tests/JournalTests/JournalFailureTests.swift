@@ -76,6 +76,27 @@ import Testing
         #expect(throws: JournalError.self) { try journal.close() }
     }
 
+    @Test func newOrdersWaitOnceTheQueueIsThreeQuartersFull() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        // Capacity 8 and a long flush interval: the writer is asleep while we append.
+        let journal = try Journal(path: dir.path("w.sqlite"),
+                                  configuration: .init(batchSize: 1_000, flushIntervalMs: 60_000, queueCapacity: 8))
+        var acceptsOrders: [Bool] = []
+        for i in 0..<8 {
+            acceptsOrders.append(journal.acceptsOrders)
+            #expect(journal.append(.alert(kind: "k", severity: "info", message: "", timeNanos: UInt64(i))))
+        }
+        // Six queued (three quarters of 8) and above: no new order; the queue still has room
+        // for the reports of orders already out.
+        #expect(acceptsOrders == [true, true, true, true, true, true, false, false])
+        #expect(!journal.acceptsOrders && journal.isHealthy)
+        try journal.flush()
+        #expect(journal.acceptsOrders)
+        try journal.close()
+        #expect(!journal.acceptsOrders)
+    }
+
     @Test func aFullQueueDropsAndCountsInsteadOfBlocking() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

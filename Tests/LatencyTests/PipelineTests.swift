@@ -99,11 +99,13 @@ func ticks(_ count: Int, symbols: SymbolTable, seed: UInt64, clock: VirtualClock
         #expect(first == second)
     }
 
-    @Test func haltedOrJournalLessPipelineRefusesNewOrders() throws {
+    /// Halted, or closing (shutdown stops orders before the journal closes).
+    @Test(arguments: [false, true])
+    func haltedOrClosingPipelineRefusesNewOrders(closing: Bool) throws {
         let symbols = SymbolTable(["A", "B"])
         let recorder = Recorder()
         var core = try makeCore(recorder, symbols: symbols)
-        core.halted = true
+        if closing { core.closing = true } else { core.halted = true }
         let clock = VirtualClock(start: 1)
         for tick in ticks(2000, symbols: symbols, seed: 5, clock: clock) { core.process(tick, clock: clock) }
         core.metrics.publish()
