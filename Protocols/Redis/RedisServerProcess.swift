@@ -75,8 +75,15 @@ public final class RedisServerProcess {
         let pid = try Self.spawn(executable: executable, arguments: arguments)
         self.pid = pid
         let probe = RedisConnection(configuration: RedisConfiguration(port: port, connectTimeoutMs: 100, readTimeoutMs: 500))
+        defer { probe.close() }
         for _ in 0..<500 {
-            if (try? probe.command("PING")) != nil { return }
+            // The server answering must be this one: while it was stopped, another process
+            // may have taken the port, and this one then exits with "address in use".
+            if let info = try? probe.command(["INFO", "server"]), let text = info.string {
+                if text.contains("process_id:\(pid)\r\n") { return }
+                stop()
+                throw .launchFailed(reason: "port \(port) is answered by another redis-server (this one could not bind it)")
+            }
             guard isRunning else { break }
             usleep(10_000)
         }
@@ -141,14 +148,26 @@ public final class RedisServerProcess {
         throw .executableNotFound(searched: directories.joined(separator: ":"))
     }
 
-    /// Binds 127.0.0.1:0 to let the kernel pick a free port, then releases it.
+    /// A free port below the kernel's ephemeral range (`ip_local_port_range`, 32768 and up
+    /// by default), so no client connection's local port can take it while a test has the
+    /// server stopped for a restart; the kernel's pick (bind to port 0) if none is found.
     private static func freePort() throws(StartError) -> Int {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<64 {
+            let candidate = Int.random(in: 20_000..<32_768, using: &generator)
+            if (try? bindable(candidate)) == candidate { return candidate }
+        }
+        return try bindable(0)
+    }
+
+    /// Binds 127.0.0.1:`port` (0: the kernel picks), then releases it; returns the port bound.
+    private static func bindable(_ port: Int) throws(StartError) -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw .noFreePort(reason: "socket: errno \(errno)") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }

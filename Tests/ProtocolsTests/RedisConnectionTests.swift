@@ -115,6 +115,38 @@ struct RedisConnectionTests {
     }
 }
 
+@Suite("A private redis-server")
+struct RedisServerProcessTests {
+    @Test("its port lies below the kernel's ephemeral range; a restart answered by another server on its port fails loudly")
+    func restartOnATakenPortFails() throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        #expect((20_000..<32_768).contains(server.port))
+        server.stop()
+        // Another redis-server takes the port while this one is down.
+        let intruder = Process()
+        intruder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        intruder.arguments = ["redis-server", "--port", String(server.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        intruder.standardOutput = FileHandle.nullDevice
+        intruder.standardError = FileHandle.nullDevice
+        try intruder.run()
+        // SIGKILL: a child of the test runner inherits its blocked SIGTERM.
+        defer { kill(intruder.processIdentifier, SIGKILL); intruder.waitUntilExit() }
+        let probe = RedisConnection(configuration: server.configuration)
+        var answered = false
+        for _ in 0..<300 where !answered {
+            answered = (try? probe.command("PING")) != nil
+            if !answered { usleep(10_000) }
+        }
+        try #require(answered, "the other redis-server did not start")
+        #expect(throws: RedisServerProcess.StartError.launchFailed(
+            reason: "port \(server.port) is answered by another redis-server (this one could not bind it)")) {
+            try server.start()
+        }
+        #expect(!server.isRunning)
+    }
+}
+
 @Suite("Locked Redis connection")
 struct LockedRedisConnectionTests {
     @Test("threads sharing a LockedRedisConnection never interleave commands: every INCR reply is distinct")
