@@ -16,8 +16,9 @@ public struct RedisAlertStatistics: Sendable, Equatable {
     public var delivered = 0
     /// Events dropped because the buffer was full (oldest first) or the channel was closed.
     public var dropped = 0
-    /// Events the server refused with an error reply (e.g. the stream key holds another type);
-    /// not retried.
+    /// Events the server refused with a final error reply (e.g. the stream key holds another
+    /// type); not retried. A transient reply (LOADING after a restart, BUSY, …) is a failed
+    /// attempt instead, and the event is sent again.
     public var rejected = 0
     /// Failed round trips (connect refused, connection lost, timed out); each is retried.
     public var failedAttempts = 0
@@ -144,8 +145,16 @@ public final class RedisAlertChannel: AlertChannel {
                 try connection.connect()
                 if !wasConnected { shared.state.withLockedValue { $0.statistics.connects += 1 } }
                 let replies = try connection.pipeline(batch.flatMap { commands(for: $0.event, configuration) })
+                if let transient = completed(batch, replies: replies, shared: shared) {
+                    // Not ready yet (e.g. loading its dataset after a restart): retry the rest.
+                    shared.state.withLockedValue { s in
+                        s.statistics.failedAttempts += 1
+                        s.statistics.lastError = "Redis not ready: \(transient)"
+                    }
+                    pause(nanoseconds: min(backoff.nextDelayNs(), 60_000_000_000), shared: shared)
+                    continue
+                }
                 backoff.reset()
-                completed(batch, replies: replies, shared: shared)
             } catch {
                 connection.close()
                 shared.state.withLockedValue { s in
@@ -180,25 +189,37 @@ public final class RedisAlertChannel: AlertChannel {
         }
     }
 
-    /// Removes a written batch from the buffer (events dropped meanwhile are already gone).
-    private static func completed(_ batch: [Queued], replies: [RedisReply], shared: Shared) {
-        guard let last = batch.last?.sequence else { return }
+    /// Removes the written events of a batch from the buffer (events dropped meanwhile are
+    /// already gone). Stops at the first event with a transient error reply, which stays
+    /// buffered with every later one, and returns that reply's message; nil when the whole
+    /// batch is done (delivered or finally refused).
+    private static func completed(_ batch: [Queued], replies: [RedisReply], shared: Shared) -> String? {
         var refusal: String?
         var refused = 0
+        var done = 0
+        var transient: String?
         for index in batch.indices {
             // Two replies per event (PUBLISH, XADD): `pipeline` returns one per command.
             let pair = replies.dropFirst(2 * index).prefix(2)
+            if let reply = pair.first(where: \.isTransientError) {
+                transient = reply.errorMessage
+                break
+            }
             if let message = pair.compactMap(\.errorMessage).first {
                 refused += 1
                 refusal = message
             }
+            done += 1
         }
+        guard done > 0 else { return transient }
+        let last = batch[done - 1].sequence
         shared.state.withLockedValue { s in
             s.outbox.removeThrough(last)
-            s.statistics.delivered += batch.count - refused
+            s.statistics.delivered += done - refused
             s.statistics.rejected += refused
             if let refusal { s.statistics.lastError = "Redis refused an alert event: \(refusal)" }
         }
+        return transient
     }
 
     /// PUBLISH and XADD of one event.

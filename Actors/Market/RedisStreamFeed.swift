@@ -136,7 +136,7 @@ public final class RedisStreamFeed: MarketSource, @unchecked Sendable {
     static func isTransient(_ error: RedisError) -> Bool {
         if error.isConnectionError { return true }
         if case .server(_, let message) = error {
-            return ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "NOGROUP"].contains { message.hasPrefix($0) }
+            return RedisReply.error(message).isTransientError || message.hasPrefix("NOGROUP")
         }
         return false
     }

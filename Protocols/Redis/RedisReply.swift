@@ -80,6 +80,17 @@ public enum RedisReply: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Error prefixes of a server that cannot answer yet but will: loading its dataset after
+    /// a restart, running a long script, or a replica without its master. Retry these;
+    /// other error replies are final.
+    public static let transientErrorPrefixes = ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN"]
+
+    /// Whether this is an error reply worth retrying (``transientErrorPrefixes``).
+    public var isTransientError: Bool {
+        guard let message = errorMessage else { return false }
+        return Self.transientErrorPrefixes.contains { message.hasPrefix($0) }
+    }
+
     public var description: String {
         switch self {
         case let .status(text): "+\(text)"

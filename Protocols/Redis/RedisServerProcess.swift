@@ -79,10 +79,14 @@ public final class RedisServerProcess {
         for _ in 0..<500 {
             // The server answering must be this one: while it was stopped, another process
             // may have taken the port, and this one then exits with "address in use".
+            // Ready once PING answers: INFO answers while the dataset is still loading, PING
+            // does not (LOADING).
             if let info = try? probe.command(["INFO", "server"]), let text = info.string {
-                if text.contains("process_id:\(pid)\r\n") { return }
-                stop()
-                throw .launchFailed(reason: "port \(port) is answered by another redis-server (this one could not bind it)")
+                guard text.contains("process_id:\(pid)\r\n") else {
+                    stop()
+                    throw .launchFailed(reason: "port \(port) is answered by another redis-server (this one could not bind it)")
+                }
+                if (try? probe.command("PING")) == .status("PONG") { return }
             }
             guard isRunning else { break }
             usleep(10_000)

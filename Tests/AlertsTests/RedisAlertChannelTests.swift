@@ -130,10 +130,51 @@ final class ReceivedMessages: Sendable {
         #expect(stats.lastError != nil)
 
         try server.start()
-        #expect(await eventually { channel.statistics.delivered == 6 })
+        #expect(await eventually { channel.statistics.delivered == 6 }, "\(channel.statistics)")
         stats = channel.statistics
         #expect(stats.queued == 0 && stats.dropped == 0 && stats.connects >= 2)
-        #expect(try Self.ids(server.configuration, stream: stream) == [1, 2, 3, 4, 5, 6])
+        #expect(try Self.ids(server.configuration, stream: stream) == [1, 2, 3, 4, 5, 6], "\(channel.statistics)")
+    }
+
+    /// A server that answers but is not ready (BUSY running a script, LOADING after a
+    /// restart) is retried, not taken for a refusal: nothing is lost.
+    @Test func aServerNotReadyYetIsRetriedNotRefused() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let admin = RedisConnection(configuration: server.configuration)
+        defer { admin.close() }
+        try admin.command("CONFIG", "SET", "busy-reply-threshold", "20")
+        let (channelName, stream) = AlertsTestRedis.names("busy")
+        let channel = RedisAlertChannel(configuration: try RedisAlertConfiguration(
+            redis: server.configuration, channel: channelName, stream: stream, agent: "a",
+            backoff: ReconnectBackoff(initialNs: 20_000_000, maximumNs: 100_000_000)))
+        defer { channel.close() }
+        channel.send(Self.event(1))
+        #expect(await eventually { channel.statistics.delivered == 1 })
+
+        // A script that never ends keeps the server busy until SCRIPT KILL.
+        let port = server.port
+        DispatchQueue.global().async {
+            _ = try? RedisConnection(configuration: RedisConfiguration(port: port, readTimeoutMs: 60_000))
+                .command("EVAL", "while true do end", "0")
+        }
+        let configuration = server.configuration
+        #expect(await eventually {
+            let probe = RedisConnection(configuration: configuration)
+            defer { probe.close() }
+            do { _ = try probe.command("PING"); return false } catch { return "\(error)".contains("BUSY") }
+        })
+        for id in 2...4 { channel.send(Self.event(UInt64(id))) }
+        #expect(await eventually { channel.statistics.failedAttempts >= 2 })
+        var stats = channel.statistics
+        #expect(stats.delivered == 1 && stats.rejected == 0 && stats.queued == 3, "\(stats)")
+        #expect(stats.lastError?.hasPrefix("Redis not ready: BUSY") == true, "\(stats)")
+
+        try admin.command("SCRIPT", "KILL")
+        #expect(await eventually { channel.statistics.delivered == 4 }, "\(channel.statistics)")
+        stats = channel.statistics
+        #expect(stats.rejected == 0 && stats.queued == 0 && stats.dropped == 0)
+        #expect(try Self.ids(server.configuration, stream: stream) == [1, 2, 3, 4])
     }
 
     @Test func overflowWhileDownDropsTheOldestAndCountsThem() async throws {
