@@ -8,6 +8,7 @@ import FoundationNetworking
 #endif
 import Synchronization
 import Testing
+import TestSupport
 import Hardware
 @testable import Agent
 
@@ -17,7 +18,7 @@ func waitFor(seconds: Double, _ condition: () throws -> Bool) async rethrows -> 
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
-        try? await Task.sleep(nanoseconds: 20_000_000)
+        await TestSleep.milliseconds(20)
     }
     return try condition()
 }
@@ -86,7 +87,7 @@ final class LiveAgentProcess: Sendable {
         }
         process.waitUntilExit()
         // Let the pipe readers take the last bytes.
-        try? await Task.sleep(nanoseconds: 200_000_000)
+        await TestSleep.milliseconds(200)
         return (process.terminationStatus, elapsed)
     }
 
@@ -94,7 +95,7 @@ final class LiveAgentProcess: Sendable {
     func exit(within seconds: Double) async -> Int32? {
         guard await waitFor(seconds: seconds, { !process.isRunning }) else { return nil }
         process.waitUntilExit()
-        try? await Task.sleep(nanoseconds: 200_000_000)
+        await TestSleep.milliseconds(200)
         return process.terminationStatus
     }
 
@@ -231,7 +232,7 @@ struct RunCommandTests {
 
         // Some orders and one monitor evaluation first.
         #expect(await waitFor(seconds: 30) { (statusOrders(agent.stdout) ?? 0) > 0 }, "\(agent.stdout.suffix(600))")
-        try await Task.sleep(nanoseconds: 600_000_000)
+        await TestSleep.milliseconds(600)
 
         let health = try await http.json("/health")
         let subsystems = (health["subsystems"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
