@@ -191,9 +191,11 @@ struct ClusterCLITests {
         #expect(pause.status != 0 && pause.stderr.contains("--pause-ms 5000: expected 0...1000"))
     }
 
+    /// Async, the benchmark running on a dispatch thread: it takes seconds under load, which
+    /// a synchronous test would hold one of the two cooperative threads for.
     @Test("perf consensus on its own redis-server: every round decided, the JSON says how it was measured")
-    func perfConsensusJSON() throws {
-        let run = try ClusterCLI.run(["perf", "consensus", "--rounds", "20", "--pause-ms", "1", "--json"])
+    func perfConsensusJSON() async throws {
+        let run = try await runQuantumAgentAsync(["perf", "consensus", "--rounds", "20", "--pause-ms", "1", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["benchmark"] as? String == "consensus" && object["completed"] as? Int == 20)
@@ -206,7 +208,7 @@ struct ClusterCLITests {
         } else {
             #expect(object["cpu_wake_latency_us"] is NSNull)
         }
-        let hosts = try ClusterCLI.run(["perf", "consensus", "--rounds", "5", "--cpu-wake-latency-us", "-1", "--json"])
+        let hosts = try await runQuantumAgentAsync(["perf", "consensus", "--rounds", "5", "--cpu-wake-latency-us", "-1", "--json"])
         let left = try #require(try JSONSerialization.jsonObject(with: Data(hosts.stdout.utf8)) as? [String: Any])
         #expect(left["cpu_wake_latency_us"] is NSNull)
     }
