@@ -79,11 +79,6 @@ public struct ReplayGuard: Sendable {
         return reason
     }
 
-    /// Counts a drop decided outside this guard (e.g. a decision certificate that does not verify).
-    public mutating func recordDrop(_ reason: DropReason) {
-        counters[reason] += 1
-    }
-
     /// Forgets senders whose newest accepted timestamp is older than the window.
     public mutating func prune(nowNs: UInt64) {
         let oldest = nowNs >= configuration.maxAgeNs ? nowNs - configuration.maxAgeNs : 0
