@@ -20,14 +20,26 @@ public struct PipelineCore: Sendable {
         public var labelHorizon: Int
         public var rule: DecisionRule
         public var features: FeatureEngine.Configuration
+        /// Ticks of a symbol after one of its orders went out during which no new order is
+        /// attempted on it (`decision.cooldown_ticks`; 0: the next tick may trade).
+        public var cooldownTicks: Int
+        /// After an order attempt on a symbol is refused (risk, halt, pause, an unwritable
+        /// journal), how long no new attempt is made on it, ns (`decision.retry_after_rejection_ms`).
+        /// Without it a refused target is retried on every tick of the symbol: at 100k ticks/s a
+        /// refusal that lasts (the order-rate window, a halt) made ~25k decisions and refusals a
+        /// second, each journalled twice, which flooded the journal until it dropped records.
+        public var retryAfterRejectionNanos: UInt64
 
         public init(symbols: SymbolTable, targetLatencyNanos: UInt64 = 50_000_000, labelHorizon: Int = 10,
-                    rule: DecisionRule = DecisionRule(), features: FeatureEngine.Configuration = .init()) {
+                    rule: DecisionRule = DecisionRule(), features: FeatureEngine.Configuration = .init(),
+                    cooldownTicks: Int = 0, retryAfterRejectionNanos: UInt64 = 10_000_000) {
             self.symbols = symbols
             self.targetLatencyNanos = targetLatencyNanos
             self.labelHorizon = max(1, labelHorizon)
             self.rule = rule
             self.features = features
+            self.cooldownTicks = max(0, cooldownTicks)
+            self.retryAfterRejectionNanos = retryAfterRejectionNanos
         }
     }
 
@@ -58,6 +70,10 @@ public struct PipelineCore: Sendable {
     var pendingPrices: [Double]
     var pendingProbability: [Double]
     var pendingCount: [Int]
+    /// Per symbol: its ticks since its last order went out (saturating), for `cooldownTicks`.
+    var ticksSinceOrder: [Int]
+    /// Per symbol: no order attempt before this clock reading (set by a refusal).
+    var retryAfter: [UInt64]
     var nextDecisionID: UInt64 = 0
     var nextOrderID: UInt64 = 0
     /// Set by pause/halt control messages.
@@ -87,6 +103,8 @@ public struct PipelineCore: Sendable {
         pendingPrices = Array(repeating: 0, count: slots)
         pendingProbability = Array(repeating: 0.5, count: slots)
         pendingCount = Array(repeating: 0, count: n)
+        ticksSinceOrder = Array(repeating: Int.max, count: n)
+        retryAfter = Array(repeating: 0, count: n)
     }
 
     /// Replaces the model that predicts (compiled and published by the learner).
@@ -159,7 +177,11 @@ public struct PipelineCore: Sendable {
         let delta = target - expected
         venue.mark(symbol: tick.symbol, price: tick.price)
         book.mark(symbol: tick.symbol, price: tick.price)
-        guard abs(delta) >= configuration.rule.minTradeSize else {
+        if ticksSinceOrder[symbol] < Int.max { ticksSinceOrder[symbol] += 1 }
+        // No decision while the symbol cools down after an order or a refusal: the same
+        // target would be tried again (and refused again) on every tick.
+        guard abs(delta) >= configuration.rule.minTradeSize, ticksSinceOrder[symbol] > configuration.cooldownTicks,
+              t3b >= retryAfter[symbol] else {
             let t4 = clock.now()
             metrics.stage(.decision, t4 &- t3b)
             finish(tick, now: t4, clock: clock)
@@ -220,6 +242,7 @@ public struct PipelineCore: Sendable {
         metrics.stage(.risk, t5 &- riskStart)
         guard reason == .none else {
             metrics.rejected()
+            retryAfter[Int(tick.symbol)] = t5 &+ configuration.retryAfterRejectionNanos
             outputs.journal(.decision(decision))
             outputs.journal(.execution(ExecutionReport(
                 orderID: order.id, symbol: order.symbol, side: side, status: .rejected, cumulativeQuantity: 0,
@@ -232,6 +255,7 @@ public struct PipelineCore: Sendable {
         metrics.order(endToEnd: t6 &- tick.ingressNanos)
         outputs.journal(.decision(decision))
         outputs.journal(.order(order))
+        ticksSinceOrder[Int(tick.symbol)] = 0
         if report.status != .rejected { openQuantity[Int(tick.symbol)] += order.signedQuantity }
         apply(report)
         return t6

@@ -115,6 +115,8 @@ struct DecisionConfiguration: ConfigSection {
     var minRegimeConfidence = 0.0
     /// Ticks to wait after an order on a symbol before the next.
     var cooldownTicks = 0
+    /// After a refused order attempt on a symbol, ms before the next attempt on it.
+    var retryAfterRejectionMs = 10.0
 
     static var fields: [ConfigField<Self>] {
         [
@@ -123,7 +125,9 @@ struct DecisionConfiguration: ConfigSection {
             .double("order_quantity", \.orderQuantity, range: 0...1e12, doc: "Quantity of each order, units."),
             .double("min_regime_confidence", \.minRegimeConfidence, range: 0...1,
                     doc: "Trade only when the regime ensemble's confidence is at least this."),
-            .int("cooldown_ticks", \.cooldownTicks, range: 0...Int.max, doc: "Ticks between two orders on one symbol."),
+            .int("cooldown_ticks", \.cooldownTicks, range: 0...Int.max, doc: "Ticks of a symbol after one of its orders during which no new order is tried on it."),
+            .double("retry_after_rejection_ms", \.retryAfterRejectionMs, range: 0...60_000,
+                    doc: "After an order attempt on a symbol is refused (risk limit, halt, pause, journal unavailable), ms before the next attempt on it; 0 = the next tick."),
         ]
     }
 

@@ -247,7 +247,9 @@ final class AgentAssembly: @unchecked Sendable {
                                 minRegimeConfidence: decision.minRegimeConfidence, baseSize: decision.orderQuantity,
                                 minTradeSize: min(1, decision.orderQuantity))
         return PipelineCore(
-            configuration: .init(symbols: symbols, targetLatencyNanos: UInt64(latency.targetLatencyMs * 1_000_000), rule: rule),
+            configuration: .init(symbols: symbols, targetLatencyNanos: UInt64(latency.targetLatencyMs * 1_000_000), rule: rule,
+                                 cooldownTicks: decision.cooldownTicks,
+                                 retryAfterRejectionNanos: UInt64((decision.retryAfterRejectionMs * 1_000_000).rounded())),
             risk: risk, venue: venue, initialEquity: riskConfig.maxNotional, outputs: outputs, metrics: metrics)
     }
 

@@ -17,10 +17,12 @@ final class Recorder: Sendable {
 }
 
 /// A pipeline core with a model trained on the synthetic market, thresholds near 0.5 so it trades.
-func makeCore(_ recorder: Recorder, symbols: SymbolTable) throws -> PipelineCore {
+func makeCore(_ recorder: Recorder, symbols: SymbolTable, cooldownTicks: Int = 0,
+              retryAfterRejectionNanos: UInt64 = 10_000_000) throws -> PipelineCore {
     let rule = DecisionRule(buyThreshold: 0.505, sellThreshold: 0.495, baseSize: 5, regimeScale: [1, 1, 1], uncertainScale: 1)
     var core = PipelineCore(
-        configuration: .init(symbols: symbols, rule: rule),
+        configuration: .init(symbols: symbols, rule: rule, cooldownTicks: cooldownTicks,
+                             retryAfterRejectionNanos: retryAfterRejectionNanos),
         risk: try PreTradeRisk(limits: RiskLimits(priceCollarBps: 500, orderRateLimit: 1e9)),
         venue: try PaperVenue(configuration: .init(seed: 3, symbols: symbols.count)), initialEquity: 1_000_000,
         outputs: recorder.outputs)
@@ -115,6 +117,66 @@ func ticks(_ count: Int, symbols: SymbolTable, seed: UInt64, clock: VirtualClock
             if case .execution(let report) = $0 { return report.reason == .halted } else { return false }
         }
         #expect(!halted.isEmpty)
+    }
+
+    /// A refused symbol is not tried again on every tick: one decision and one refusal per
+    /// symbol per `retryAfterRejectionNanos`, each journalled, instead of two records a tick.
+    @Test func aRefusedSymbolIsTriedAgainOnlyAfterItsRetryTime() throws {
+        let symbols = SymbolTable(["A", "B"])
+        func refusals(retryAfter: UInt64) throws -> (records: [JournalRecord], counted: UInt64) {
+            let recorder = Recorder()
+            var core = try makeCore(recorder, symbols: symbols, retryAfterRejectionNanos: retryAfter)
+            core.halted = true
+            let clock = VirtualClock(start: 1)
+            for tick in ticks(2000, symbols: symbols, seed: 5, clock: clock) {  // 20 ms of processing
+                clock.advance(by: 10_000)
+                core.process(tick, clock: clock)
+            }
+            core.metrics.publish()
+            return (recorder.records.withLock { $0 }, core.metrics.snapshot().rejectedByRisk)
+        }
+        let everyTick = try refusals(retryAfter: 0)
+        let spaced = try refusals(retryAfter: 1_000_000)
+        var times: [Int32: [UInt64]] = [:]
+        for case .execution(let report) in spaced.records {
+            #expect(report.status == .rejected && report.reason == .halted)
+            times[report.symbol, default: []].append(report.timeNanos)
+        }
+        for (symbol, stamps) in times {
+            // At most one refusal per millisecond of the 20 ms run (and the first at once).
+            #expect(stamps.count >= 10 && stamps.count <= 21, "symbol \(symbol): \(stamps.count) refusals")
+            for (earlier, later) in zip(stamps, stamps.dropFirst()) { #expect(later - earlier >= 1_000_000) }
+        }
+        let decisions = spaced.records.filter { if case .decision = $0 { return true } else { return false } }
+        #expect(decisions.count == times.values.reduce(0) { $0 + $1.count } && UInt64(decisions.count) == spaced.counted)
+        // Without the retry time every tick that wants to trade is refused and journalled twice.
+        #expect(everyTick.counted > 20 * spaced.counted, "\(everyTick.counted) vs \(spaced.counted)")
+    }
+
+    /// `decision.cooldown_ticks`: after an order goes out on a symbol, its next N ticks do not trade.
+    @Test func cooldownTicksSpaceTheOrdersOfASymbol() throws {
+        let symbols = SymbolTable(["A", "B"])
+        // The smallest gap, in ticks of the symbol, between two orders on one symbol.
+        func smallestGap(cooldown: Int) throws -> (gap: UInt64, orders: Int) {
+            let recorder = Recorder()
+            var core = try makeCore(recorder, symbols: symbols, cooldownTicks: cooldown)
+            let clock = VirtualClock(start: 1)
+            // Ticks alternate between the two symbols, 10 µs apart: 20 µs between two of one symbol.
+            for tick in ticks(4000, symbols: symbols, seed: 7, clock: clock) { core.process(tick, clock: clock) }
+            var last: [Int32: UInt64] = [:]
+            var gap = UInt64.max
+            var orders = 0
+            for case .order(let order) in recorder.records.withLock({ $0 }) {
+                if let previous = last[order.symbol] { gap = min(gap, (order.ingressNanos - previous) / 20_000) }
+                last[order.symbol] = order.ingressNanos
+                orders += 1
+            }
+            return (gap, orders)
+        }
+        let free = try smallestGap(cooldown: 0)
+        let cooled = try smallestGap(cooldown: 5)
+        #expect(free.orders > 20 && free.gap < 6, "\(free)")
+        #expect(cooled.orders > 20 && cooled.gap >= 6, "\(cooled)")
     }
 }
 
