@@ -96,18 +96,28 @@ public actor LatencyEngine: SupervisedActor {
         if clock is MonotonicClock {
             let clock = MonotonicClock()
             return { tick in
-                if let control {
-                    while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
-                }
+                if let control { Self.applyWaiting(control, core: cell.pointer, clock: clock) }
                 cell.pointer.pointee.process(tick, clock: clock)
             }
         }
         return { tick in
-            if let control {
-                while let message = control.receive() { Self.handle(message, core: cell.pointer, clock: clock) }
-            }
+            if let control { Self.applyWaiting(control, core: cell.pointer, clock: clock) }
             cell.pointer.pointee.process(tick, clock: clock)
         }
+    }
+
+    /// Applies every message waiting in `control`, timed as the `control` stage when there was one.
+    @inline(__always)
+    private static func applyWaiting<Clock: NanoClock>(_ control: Channel<Message>, core: UnsafeMutablePointer<PipelineCore>,
+                                                       clock: Clock) {
+        guard var message = control.receive() else { return }
+        let start = clock.now()
+        while true {
+            handle(message, core: core, clock: clock)
+            guard let next = control.receive() else { break }
+            message = next
+        }
+        core.pointee.metrics.stage(.control, clock.now() &- start)
     }
 
     /// A handler that runs one tick through the pipeline at once, for a feed polled on the

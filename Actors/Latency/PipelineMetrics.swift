@@ -12,6 +12,10 @@ public enum PipelineStage: Int, CaseIterable, Sendable, Codable, CustomStringCon
     case decision
     case risk
     case execution
+    /// Regime signals, model copies and controls applied on the engine's thread between two
+    /// ticks (recorded only when there was one); it delays the next tick, so it is in that
+    /// tick's `queue` time too.
+    case control
 
     public var description: String {
         switch self {
@@ -23,6 +27,7 @@ public enum PipelineStage: Int, CaseIterable, Sendable, Codable, CustomStringCon
         case .decision: return "decision"
         case .risk: return "risk"
         case .execution: return "execution"
+        case .control: return "control"
         }
     }
 }
@@ -168,6 +173,17 @@ public final class PipelineMetrics: @unchecked Sendable {
             engine.pointee.sincePublish = 0
             _ = flip()
         }
+    }
+
+    /// Records a tick taken up at `now` by a consumer that does no work — the machine's floor
+    /// that `perf e2e --executor floor` measures: the latency counts as the tick's queue time,
+    /// its processing time and its end-to-end time (as if every tick were an order); no order
+    /// is counted. Consumer thread only, like every recording method.
+    @inline(__always) public func recordFloor(ingressNanos: UInt64, now: UInt64) {
+        let nanos = now &- ingressNanos
+        stage(.queue, nanos)
+        activeHistograms[Self.endToEndSlot].recordClamped(nanos)
+        tickDone(nanos)
     }
 
     /// Hands the active set to readers if the previous one was collected (engine thread).

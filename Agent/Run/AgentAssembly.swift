@@ -372,6 +372,21 @@ final class AgentAssembly: @unchecked Sendable {
         }
     }
 
+    /// Starts the feed for the floor of `perf e2e`: polled on the engine's executor thread
+    /// exactly as `startFeed` polls it, but each tick is only timed into `floor`
+    /// (`PipelineMetrics.recordFloor`), never processed — what the machine costs a pipeline
+    /// that does no work. The engine and the modules stay up and idle.
+    /// - Returns: false, starting nothing, when the source cannot be polled.
+    func startFloorFeed(into floor: PipelineMetrics) -> Bool {
+        guard let source = feed.source as? any PollableMarketSource else { return false }
+        let clock = MonotonicClock()
+        feed.startPolled(source, on: engine.actor.executor) { tick in
+            floor.recordFloor(ingressNanos: tick.ingressNanos, now: clock.now())
+            return true
+        }
+        return true
+    }
+
     /// Stops the feed, drains the mailboxes and flushes the journal; the actors keep
     /// running (so their state can still be read) until `stop()`.
     /// - Returns: problems met on the way (empty when clean).

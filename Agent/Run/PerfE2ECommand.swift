@@ -16,6 +16,10 @@ import Runtime
 /// configuration, same live regime and learning actors publishing to the engine,
 /// same journal — with only the engine moved: a default actor on Swift's global
 /// executor fed through an AsyncStream, so `both` compares the executors like for like.
+/// `floor` is the agent as `pinned` builds it with the pipeline taken out: the same feed
+/// polled at the same pace on the same pinned, spinning engine thread, each tick only
+/// timed — the latency this machine adds to a pipeline that does no work, and so the
+/// lowest the pinned run can reach here. `all` runs floor, pinned and default.
 struct PerfE2ECommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
@@ -28,7 +32,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
     @Option(help: "Seconds per run (0.5...600).")
     var seconds: Double = 5
 
-    @Option(help: "pinned (the agent's executors), default (Swift's default executor), or both.")
+    @Option(help: "pinned (the agent's executors), default (Swift's default executor), both, floor (the pinned agent's feed and engine thread with no pipeline: the machine's own latency), or all (floor, pinned, default).")
     var executor: String = "pinned"
 
     @Flag(help: "Print one JSON document.")
@@ -50,8 +54,8 @@ struct PerfE2ECommand: AsyncParsableCommand {
         guard rate == "max" || (Double(rate).map { $0 > 0 && $0.isFinite } ?? false) else {
             throw ValidationError("--rate '\(rate)' is invalid: expected a positive number of ticks per second or 'max'")
         }
-        guard ["pinned", "default", "both"].contains(executor) else {
-            throw ValidationError("--executor '\(executor)' is invalid: expected pinned, default or both")
+        guard ["pinned", "default", "both", "floor", "all"].contains(executor) else {
+            throw ValidationError("--executor '\(executor)' is invalid: expected pinned, default, both, floor or all")
         }
         if let plot, plot.isEmpty { throw ValidationError("--plot needs a file name, e.g. --plot e2e.svg") }
         if let criticalNice, !(-20...19).contains(criticalNice) {
@@ -63,8 +67,9 @@ struct PerfE2ECommand: AsyncParsableCommand {
         AgentLogging.bootstrap(level: .error)
         let ratePerSecond = rate == "max" ? nil : Double(rate)
         var runs: [E2ERun] = []
-        if executor == "pinned" || executor == "both" { runs.append(try await runPinned(rate: ratePerSecond)) }
-        if executor == "default" || executor == "both" { runs.append(try await runDefault(rate: ratePerSecond)) }
+        if executor == "floor" || executor == "all" { runs.append(try await runFloor(rate: ratePerSecond)) }
+        if ["pinned", "both", "all"].contains(executor) { runs.append(try await runPinned(rate: ratePerSecond)) }
+        if ["default", "both", "all"].contains(executor) { runs.append(try await runDefault(rate: ratePerSecond)) }
         if let plot { try Self.writePlot(runs, to: plot) }
         if json {
             EvalExit.printJSON(E2EReport(runs: runs))
@@ -122,6 +127,39 @@ struct PerfE2ECommand: AsyncParsableCommand {
         let dropped = engine.reduce(0) { $0 + $1.mailbox.dropped + $1.mailbox.rejected } + agent.feed.stats.sinkRefused
         return E2ERun(executor: "pinned", rate: rate, seconds: seconds, metrics: metrics, dropped: dropped,
                       moduleDropped: modules.reduce(0) { $0 + $1.mailbox.dropped }, offered: agent.feed.stats.accepted)
+    }
+
+    /// The machine's floor: the agent built as in `runPinned` (same plan, pinning, CPU
+    /// reservation, wake-latency hold, thread priorities), its feed polled on the engine's
+    /// thread at the same pace, but each tick only timed from the moment it was due to the
+    /// moment the thread took it up. Whatever that costs (the feed's own work, the executor's
+    /// loop, the CPU taken by the kernel or the hypervisor) is in every pipeline run too.
+    private func runFloor(rate: Double?) async throws -> E2ERun {
+        let directory = Self.scratchDirectory("floor")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
+        let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
+                                                  priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
+                                                  logger: Logger(label: "perf-e2e"))
+        let floor = PipelineMetrics()
+        guard agent.startFloorFeed(into: floor) else {
+            agent.stop()
+            throw ValidationError("--executor floor: the synthetic feed cannot be polled on the engine's thread")
+        }
+        try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        let stopped = agent.feed.stop(timeoutSeconds: 2)
+        _ = await agent.quiesce()
+        agent.stop()
+        // The feed has ended on the engine's thread (the stop waited for it), so nothing records
+        // any more and this thread may publish what it recorded.
+        guard stopped else { throw ValidationError("--executor floor: the feed did not stop within 2 s") }
+        floor.publish()
+        var run = E2ERun(executor: "floor", rate: rate, seconds: seconds, metrics: floor.snapshot(), dropped: 0,
+                         offered: agent.feed.stats.accepted)
+        // Nothing runs but the wait for the thread: no stage, no tap.
+        run.stages = run.stages.filter { $0.key == PipelineStage.queue.description }
+        run.shed = [:]
+        return run
     }
 
     /// The same pipeline with the engine on Swift's default executor: the regime and
@@ -272,7 +310,10 @@ struct E2ERun: Encodable {
         self.rate = rate.map { String(format: "%.0f", $0) } ?? "max"
         e2e = Percentiles(metrics.endToEnd, full: true)
         tick = Percentiles(metrics.tick, full: true)
-        stages = metrics.stages.mapValues { Percentiles($0, full: false) }
+        // `control` only when the engine applied messages between ticks (the default-executor
+        // baseline applies them without timing).
+        stages = metrics.stages.filter { $0.key != PipelineStage.control.description || $0.value.count > 0 }
+            .mapValues { Percentiles($0, full: false) }
         ticks_per_s = (Double(metrics.ticks) / seconds).rounded()
         offered_per_s = (Double(offered) / seconds).rounded()
         orders_per_s = (Double(metrics.orders) / seconds).rounded()
@@ -288,8 +329,10 @@ struct E2ERun: Encodable {
         func us(_ n: UInt64?) -> String { String(format: "%.1f", Double(n ?? 0) / 1000) }
         var lines = ["\(executor) @ \(rate) ticks/s: offered/s \(Int(offered_per_s)), ticks/s \(Int(ticks_per_s)), orders/s \(Int(orders_per_s)), dropped \(dropped), conflated \(conflated), module drops \(module_dropped)",
                      "  e2e µs: p50 \(us(e2e.p50_ns)) p90 \(us(e2e.p90_ns)) p99 \(us(e2e.p99_ns)) p99.9 \(us(e2e.p999_ns)) max \(us(e2e.max_ns))",
-                     "  tick µs: p50 \(us(tick.p50_ns)) p99 \(us(tick.p99_ns)) p99.9 \(us(tick.p999_ns))",
-                     "  shed by taps: " + PipelineTap.allCases.map { "\($0) \(shed[$0.description] ?? 0)" }.joined(separator: ", ")]
+                     "  tick µs: p50 \(us(tick.p50_ns)) p99 \(us(tick.p99_ns)) p99.9 \(us(tick.p999_ns))"]
+        if !shed.isEmpty {
+            lines.append("  shed by taps: " + PipelineTap.allCases.map { "\($0) \(shed[$0.description] ?? 0)" }.joined(separator: ", "))
+        }
         for stage in PipelineStage.allCases {
             if let value = stages[stage.description] { lines.append("  \(stage): p50 \(value.p50_ns) ns, p99 \(value.p99_ns) ns") }
         }

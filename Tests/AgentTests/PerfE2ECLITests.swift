@@ -5,19 +5,19 @@ import Testing
 /// report, the chart, and its flags' validation. Latency figures are not asserted (they are
 /// measured, not tested); only that each run reports them.
 @Suite struct PerfE2ECLITests {
-    @Test func bothExecutorsReportLatencyThroughputAndAChart() throws {
+    @Test func everyExecutorReportsLatencyThroughputAndAChart() throws {
         let plot = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString).svg").path
         defer { try? FileManager.default.removeItem(atPath: plot) }
         // A negative nice value is a value, not a flag (it raises priority only with CAP_SYS_NICE;
         // without it the run goes on at the process's own).
-        let r = try AgentBinary.run(["perf", "e2e", "--rate", "20000", "--seconds", "1", "--executor", "both",
+        let r = try AgentBinary.run(["perf", "e2e", "--rate", "20000", "--seconds", "1", "--executor", "all",
                                      "--critical-nice", "-1", "--json", "--plot", plot], base: .withoutAgentVariables)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let json = try #require(r.json)
         #expect(json["benchmark"] as? String == "e2e")
         let runs = try #require(json["runs"] as? [[String: Any]])
-        #expect(runs.compactMap { $0["executor"] as? String } == ["pinned", "default"])
-        for run in runs {
+        #expect(runs.compactMap { $0["executor"] as? String } == ["floor", "pinned", "default"])
+        for run in runs where run["executor"] as? String != "floor" {
             // Every tick's processing time is recorded; the end to end (ingress → order) only once
             // orders flow, which a debug build may not reach in one second (the regime detector
             // and the learner warm up first), so only its shape is checked.
@@ -32,9 +32,20 @@ import Testing
             let stages = try #require(run["stages"] as? [String: Any])
             #expect(Set(["features", "regime", "learning", "decision", "risk", "execution"]).isSubset(of: Set(stages.keys)))
         }
+        // The floor: every tick the feed delivered was timed, nothing else ran.
+        let floor = try #require(runs.first)
+        #expect(number(floor["orders_per_s"]) == 0 && number(floor["orders"]) == 0, "\(floor)")
+        #expect(number(floor["ticks_per_s"]) > 1000 && number(floor["ticks_per_s"]) == number(floor["offered_per_s"]), "\(floor)")
+        let stages = try #require(floor["stages"] as? [String: [String: Any]])
+        #expect(Array(stages.keys) == ["queue"], "\(stages)")
+        let floorE2E = try #require(floor["e2e"] as? [String: Any]), floorTick = try #require(floor["tick"] as? [String: Any])
+        #expect(number(floorE2E["p50_ns"]) > 0 && number(floorE2E["p50_ns"]) <= number(floorE2E["max_ns"]), "\(floorE2E)")
+        // One histogram's worth of samples recorded three times: the same percentiles.
+        #expect(number(floorE2E["p99_ns"]) == number(floorTick["p99_ns"]) && number(floorE2E["p50_ns"]) == number(stages["queue"]?["p50_ns"]))
+        #expect((floor["shed"] as? [String: Any])?.isEmpty == true)
         let svg = try String(contentsOfFile: plot, encoding: .utf8)
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
-        #expect(svg.contains("pinned") && svg.contains("default"))
+        #expect(svg.contains("floor") && svg.contains("pinned") && svg.contains("default"))
     }
 
     /// A JSON number (integer or not) as a Double; 0 when missing.
