@@ -38,7 +38,8 @@ public struct PipelineCore: Sendable {
             self.labelHorizon = max(1, labelHorizon)
             self.rule = rule
             self.features = features
-            self.cooldownTicks = max(0, cooldownTicks)
+            // Below Int.max: a symbol that never traded counts Int.max ticks since its last order.
+            self.cooldownTicks = min(max(0, cooldownTicks), Int.max - 1)
             self.retryAfterRejectionNanos = retryAfterRejectionNanos
         }
     }
@@ -242,7 +243,7 @@ public struct PipelineCore: Sendable {
         metrics.stage(.risk, t5 &- riskStart)
         guard reason == .none else {
             metrics.rejected()
-            retryAfter[Int(tick.symbol)] = t5 &+ configuration.retryAfterRejectionNanos
+            holdAfterRefusal(symbol: Int(tick.symbol), now: t5)
             outputs.journal(.decision(decision))
             outputs.journal(.execution(ExecutionReport(
                 orderID: order.id, symbol: order.symbol, side: side, status: .rejected, cumulativeQuantity: 0,
@@ -256,9 +257,20 @@ public struct PipelineCore: Sendable {
         outputs.journal(.decision(decision))
         outputs.journal(.order(order))
         ticksSinceOrder[Int(tick.symbol)] = 0
-        if report.status != .rejected { openQuantity[Int(tick.symbol)] += order.signedQuantity }
+        if report.status != .rejected {
+            openQuantity[Int(tick.symbol)] += order.signedQuantity
+        } else {
+            // Refused by the venue at once (full, invalid): the same wait as a risk refusal.
+            holdAfterRefusal(symbol: Int(tick.symbol), now: t6)
+        }
         apply(report)
         return t6
+    }
+
+    /// No new order attempt on `symbol` before `now + retryAfterRejectionNanos` (saturating).
+    private mutating func holdAfterRefusal(symbol: Int, now: UInt64) {
+        let (until, overflow) = now.addingReportingOverflow(configuration.retryAfterRejectionNanos)
+        retryAfter[symbol] = overflow ? .max : until
     }
 
     private mutating func drainVenue(now: UInt64) {

@@ -141,10 +141,12 @@ struct PerfE2ECommand: AsyncParsableCommand {
         let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
                                                   priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
                                                   logger: Logger(label: "perf-e2e"))
+        // The floor polls the feed on the engine's thread; compared with a pinned run that
+        // feeds the engine from a feed thread instead, it would measure another setup.
         let floor = PipelineMetrics()
-        guard agent.startFloorFeed(into: floor) else {
+        guard agent.pollsFeed, agent.startFloorFeed(into: floor) else {
             agent.stop()
-            throw ValidationError("--executor floor: the synthetic feed cannot be polled on the engine's thread")
+            throw RunError("--executor floor needs the feed polled on the engine's thread, as the pinned agent does with modules.ultra_latency.enable_hardware_optimization and feeds.poll_on_engine true")
         }
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
         let stopped = agent.feed.stop(timeoutSeconds: 2)
@@ -152,7 +154,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
         agent.stop()
         // The feed has ended on the engine's thread (the stop waited for it), so nothing records
         // any more and this thread may publish what it recorded.
-        guard stopped else { throw ValidationError("--executor floor: the feed did not stop within 2 s") }
+        guard stopped else { throw RunError("--executor floor: the feed did not stop within 2 s") }
         floor.publish()
         var run = E2ERun(executor: "floor", rate: rate, seconds: seconds, metrics: floor.snapshot(), dropped: 0,
                          offered: agent.feed.stats.accepted)

@@ -48,6 +48,15 @@ import Testing
         #expect(svg.contains("floor") && svg.contains("pinned") && svg.contains("default"))
     }
 
+    /// The floor is the pinned agent's own feed-on-the-engine-thread setup; without it there is
+    /// nothing to compare with, and the run says what is missing.
+    @Test func theFloorNeedsTheFeedPolledOnTheEngineThread() throws {
+        let r = try AgentBinary.run(["perf", "e2e", "--executor", "floor", "--seconds", "0.5"],
+                                    environment: ["QUANTUM_AGENT_FEEDS__POLL_ON_ENGINE": "false"], base: .withoutAgentVariables)
+        #expect(r.status == 1 && r.stdout.isEmpty, "exit \(r.status)")
+        #expect(r.stderr.contains("feeds.poll_on_engine"), "\(r.stderr)")
+    }
+
     /// A JSON number (integer or not) as a Double; 0 when missing.
     func number(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? 0 }
 

@@ -142,6 +142,7 @@ func ticks(_ count: Int, symbols: SymbolTable, seed: UInt64, clock: VirtualClock
             #expect(report.status == .rejected && report.reason == .halted)
             times[report.symbol, default: []].append(report.timeNanos)
         }
+        #expect(times.count == symbols.count && spaced.counted >= 20, "\(times.mapValues(\.count))")
         for (symbol, stamps) in times {
             // At most one refusal per millisecond of the 20 ms run (and the first at once).
             #expect(stamps.count >= 10 && stamps.count <= 21, "symbol \(symbol): \(stamps.count) refusals")
@@ -151,6 +152,41 @@ func ticks(_ count: Int, symbols: SymbolTable, seed: UInt64, clock: VirtualClock
         #expect(decisions.count == times.values.reduce(0) { $0 + $1.count } && UInt64(decisions.count) == spaced.counted)
         // Without the retry time every tick that wants to trade is refused and journalled twice.
         #expect(everyTick.counted > 20 * spaced.counted, "\(everyTick.counted) vs \(spaced.counted)")
+    }
+
+    /// A venue that refuses at once (here: full after one open order) is waited for like a risk refusal.
+    @Test func anOrderTheVenueRefusesAtOnceWaitsTheRetryTimeToo() throws {
+        let symbols = SymbolTable(["A"])
+        let model = try #require(try makeCore(Recorder(), symbols: symbols).predictor)
+        func refusals(retryAfter: UInt64) throws -> [UInt64] {
+            let recorder = Recorder()
+            let rule = DecisionRule(buyThreshold: 0.505, sellThreshold: 0.495, baseSize: 5, regimeScale: [1, 1, 1], uncertainScale: 1)
+            var core = PipelineCore(
+                configuration: .init(symbols: symbols, rule: rule, retryAfterRejectionNanos: retryAfter),
+                risk: try PreTradeRisk(limits: RiskLimits(priceCollarBps: 500, orderRateLimit: 1e9)),
+                // Never acknowledged nor filled within the run: the one slot stays taken.
+                venue: try PaperVenue(configuration: .init(ackLatencyNanos: 1_000_000_000_000, fillLatencyNanos: 1_000_000_000_000,
+                                                           rejectProbability: 0, capacity: 1, symbols: 1)),
+                initialEquity: 1_000_000, outputs: recorder.outputs)
+            core.setPredictor(model)
+            let clock = VirtualClock(start: 1)
+            for tick in ticks(2000, symbols: symbols, seed: 5, clock: clock) {  // 20 ms
+                clock.advance(by: 10_000)
+                core.process(tick, clock: clock)
+            }
+            var times: [UInt64] = []
+            for case .execution(let report) in recorder.records.withLock({ $0 }) where report.status == .rejected {
+                #expect(report.reason == .venueReject)
+                times.append(report.timeNanos)
+            }
+            return times
+        }
+        let spaced = try refusals(retryAfter: 1_000_000)
+        #expect(spaced.count >= 3 && spaced.count <= 21, "\(spaced.count) refusals")
+        for (earlier, later) in zip(spaced, spaced.dropFirst()) { #expect(later - earlier >= 1_000_000) }
+        // Without the retry time the full venue is tried on every tick that wants to trade.
+        let everyTick = try refusals(retryAfter: 0)
+        #expect(everyTick.count > 10 * spaced.count, "\(everyTick.count) vs \(spaced.count)")
     }
 
     /// `decision.cooldown_ticks`: after an order goes out on a symbol, its next N ticks do not trade.
