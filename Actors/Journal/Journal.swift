@@ -34,7 +34,7 @@ public final class Journal: Sendable {
         /// Names for the `symbol` column; without it the column holds `#<index>`.
         public var symbols: SymbolTable?
 
-        public init(synchronous: Synchronous = .normal, batchSize: Int = 256, flushIntervalMs: Int = 50,
+        public init(synchronous: Synchronous = .normal, batchSize: Int = 2048, flushIntervalMs: Int = 50,
                     queueCapacity: Int = 65_536, maxPageCount: Int? = nil, symbols: SymbolTable? = nil) {
             self.synchronous = synchronous
             self.batchSize = batchSize

@@ -103,7 +103,7 @@ struct JournalConfiguration: ConfigSection {
     var path = "./quantum-agent-journal.sqlite"
     var synchronous = Synchronous.normal
     /// Records written per transaction at most.
-    var batchSize = 256
+    var batchSize = 2048
     /// Longest a record waits before its batch is committed, ms.
     var flushIntervalMs = 50
 
