@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "Runtime", "Hardware", "Alerts", "Journal", "Protocols", "TestSupport",
+                "Agent", "Runtime", "Hardware", "Alerts", "Journal", "Protocols",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,7 +8,6 @@ import FoundationNetworking
 #endif
 import Synchronization
 import Testing
-import TestSupport
 import Hardware
 @testable import Agent
 
@@ -18,7 +17,7 @@ func waitFor(seconds: Double, _ condition: () throws -> Bool) async rethrows -> 
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
-        await TestSleep.milliseconds(20)
+        try? await Task.sleep(nanoseconds: 20_000_000)
     }
     return try condition()
 }
@@ -87,7 +86,7 @@ final class LiveAgentProcess: Sendable {
         }
         process.waitUntilExit()
         // Let the pipe readers take the last bytes.
-        await TestSleep.milliseconds(200)
+        try? await Task.sleep(nanoseconds: 200_000_000)
         return (process.terminationStatus, elapsed)
     }
 
@@ -95,7 +94,7 @@ final class LiveAgentProcess: Sendable {
     func exit(within seconds: Double) async -> Int32? {
         guard await waitFor(seconds: seconds, { !process.isRunning }) else { return nil }
         process.waitUntilExit()
-        await TestSleep.milliseconds(200)
+        try? await Task.sleep(nanoseconds: 200_000_000)
         return process.terminationStatus
     }
 
@@ -232,7 +231,7 @@ struct RunCommandTests {
 
         // Some orders and one monitor evaluation first.
         #expect(await waitFor(seconds: 30) { (statusOrders(agent.stdout) ?? 0) > 0 }, "\(agent.stdout.suffix(600))")
-        await TestSleep.milliseconds(600)
+        try await Task.sleep(nanoseconds: 600_000_000)
 
         let health = try await http.json("/health")
         let subsystems = (health["subsystems"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }

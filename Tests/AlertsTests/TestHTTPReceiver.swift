@@ -2,7 +2,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TestSupport
 
 /// A real HTTP/1.1 server on 127.0.0.1 (port chosen by the OS) whose behaviour the test
 /// switches at run time: answer 200, answer 500 a number of times, or hang (read the request
@@ -101,7 +100,7 @@ func eventually(within seconds: Double = 20, _ condition: @Sendable () -> Bool) 
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if condition() { return true }
-        await TestSleep.milliseconds(10)
+        try? await Task.sleep(for: .milliseconds(10))
     }
     return condition()
 }

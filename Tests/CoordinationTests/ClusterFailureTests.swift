@@ -89,7 +89,7 @@ struct ClusterFailureTests {
                 #expect(await ClusterTestKit.eventually {
                     agents.contains { $0.events.contains { if case let .intentExecuted(d, false) = $0 { d.proposal == id } else { false } } }
                 })
-                await TestSleep.milliseconds(300)
+                try await Task.sleep(for: .milliseconds(300))
                 let executions = agents.flatMap { $0.events.all }.filter { if case .intentExecuted = $0.event { true } else { false } }
                 #expect(executions.count == 1)
                 #expect(agents.allSatisfy { $0.events.applied.contains { $0.proposal == id } })
@@ -120,7 +120,7 @@ struct ClusterFailureTests {
                 #expect(await ClusterTestKit.eventually {
                     agents.contains { $0.events.contains { $0 == .intentExecuted(intent, reclaimed: true) } }
                 })
-                await TestSleep.milliseconds(300)
+                try await Task.sleep(for: .milliseconds(300))
                 let executions = agents.flatMap { $0.events.all }.filter { if case .intentExecuted = $0.event { true } else { false } }
                 #expect(executions.count == 1)
                 let pending = try RedisConnection(configuration: redis).command(["XPENDING", RedisArgument(keys.decisionStream), "executors"])

@@ -5,7 +5,6 @@ import Foundation
 import Protocols
 import Runtime
 import Synchronization
-import TestSupport
 @testable import Coordination
 
 /// Events of one agent, with their monotonic times (thread-safe).
@@ -93,7 +92,7 @@ enum ClusterTestKit {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if await condition() { return true }
-            await TestSleep.milliseconds(5)
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return await condition()
     }
