@@ -38,7 +38,7 @@ public struct PipelineCore: Sendable {
             self.labelHorizon = max(1, labelHorizon)
             self.rule = rule
             self.features = features
-            // Below Int.max: a symbol that never traded counts Int.max ticks since its last order.
+            // Below Int.max, so that `cooldownTicks + 1` cannot overflow.
             self.cooldownTicks = min(max(0, cooldownTicks), Int.max - 1)
             self.retryAfterRejectionNanos = retryAfterRejectionNanos
         }
@@ -70,9 +70,11 @@ public struct PipelineCore: Sendable {
     var pendingFeatures: [FeatureVector]
     var pendingPrices: [Double]
     var pendingProbability: [Double]
+    /// Per symbol: its ticks so far (this one included once `matureLabel` has run).
     var pendingCount: [Int]
-    /// Per symbol: its ticks since its last order went out (saturating), for `cooldownTicks`.
-    var ticksSinceOrder: [Int]
+    /// Per symbol: the first of its ticks (as `pendingCount` counts them) that may trade
+    /// after its last order went out (`cooldownTicks`).
+    var nextOrderTick: [Int]
     /// Per symbol: no order attempt before this clock reading (set by a refusal).
     var retryAfter: [UInt64]
     var nextDecisionID: UInt64 = 0
@@ -104,7 +106,7 @@ public struct PipelineCore: Sendable {
         pendingPrices = Array(repeating: 0, count: slots)
         pendingProbability = Array(repeating: 0.5, count: slots)
         pendingCount = Array(repeating: 0, count: n)
-        ticksSinceOrder = Array(repeating: Int.max, count: n)
+        nextOrderTick = Array(repeating: 0, count: n)
         retryAfter = Array(repeating: 0, count: n)
     }
 
@@ -178,10 +180,9 @@ public struct PipelineCore: Sendable {
         let delta = target - expected
         venue.mark(symbol: tick.symbol, price: tick.price)
         book.mark(symbol: tick.symbol, price: tick.price)
-        if ticksSinceOrder[symbol] < Int.max { ticksSinceOrder[symbol] += 1 }
         // No decision while the symbol cools down after an order or a refusal: the same
         // target would be tried again (and refused again) on every tick.
-        guard abs(delta) >= configuration.rule.minTradeSize, ticksSinceOrder[symbol] > configuration.cooldownTicks,
+        guard abs(delta) >= configuration.rule.minTradeSize, pendingCount[symbol] >= nextOrderTick[symbol],
               t3b >= retryAfter[symbol] else {
             let t4 = clock.now()
             metrics.stage(.decision, t4 &- t3b)
@@ -256,7 +257,8 @@ public struct PipelineCore: Sendable {
         metrics.order(endToEnd: t6 &- tick.ingressNanos)
         outputs.journal(.decision(decision))
         outputs.journal(.order(order))
-        ticksSinceOrder[Int(tick.symbol)] = 0
+        let (next, overflow) = pendingCount[Int(tick.symbol)].addingReportingOverflow(configuration.cooldownTicks + 1)
+        nextOrderTick[Int(tick.symbol)] = overflow ? .max : next
         if report.status != .rejected {
             openQuantity[Int(tick.symbol)] += order.signedQuantity
         } else {

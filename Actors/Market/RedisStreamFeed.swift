@@ -136,7 +136,7 @@ public final class RedisStreamFeed: MarketSource, @unchecked Sendable {
     static func isTransient(_ error: RedisError) -> Bool {
         if error.isConnectionError { return true }
         if case .server(_, let message) = error {
-            return RedisReply.error(message).isTransientError || message.hasPrefix("NOGROUP")
+            return RedisReply.isTransient(errorMessage: message) || message.hasPrefix("NOGROUP")
         }
         return false
     }

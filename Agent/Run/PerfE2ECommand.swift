@@ -107,14 +107,19 @@ struct PerfE2ECommand: AsyncParsableCommand {
         return directory
     }
 
+    /// The agent as `run` builds it, its journal in `directory`; the feed not started.
+    private func buildAgent(rate: Double?, directory: URL) async throws -> AgentAssembly {
+        let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
+        return try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
+                                             priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
+                                             logger: Logger(label: "perf-e2e"))
+    }
+
     /// The agent as `run` builds it: every module live, the engine on its pinned executor.
     private func runPinned(rate: Double?) async throws -> E2ERun {
         let directory = Self.scratchDirectory("pinned")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
-        let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
-                                                  priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
-                                                  logger: Logger(label: "perf-e2e"))
+        let agent = try await buildAgent(rate: rate, directory: directory)
         agent.startFeed()
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
         _ = await agent.quiesce()
@@ -137,10 +142,7 @@ struct PerfE2ECommand: AsyncParsableCommand {
     private func runFloor(rate: Double?) async throws -> E2ERun {
         let directory = Self.scratchDirectory("floor")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = try configuration(journalPath: directory.appendingPathComponent("journal.sqlite").path)
-        let agent = try await AgentAssembly.build(configuration: configuration, source: try source(configuration, rate: rate),
-                                                  priorities: ThreadPriorities.relativeToProcess(critical: criticalNice),
-                                                  logger: Logger(label: "perf-e2e"))
+        let agent = try await buildAgent(rate: rate, directory: directory)
         // The floor polls the feed on the engine's thread; compared with a pinned run that
         // feeds the engine from a feed thread instead, it would measure another setup.
         let floor = PipelineMetrics()

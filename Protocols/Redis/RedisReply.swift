@@ -86,9 +86,11 @@ public enum RedisReply: Sendable, Equatable, CustomStringConvertible {
     public static let transientErrorPrefixes = ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN"]
 
     /// Whether this is an error reply worth retrying (``transientErrorPrefixes``).
-    public var isTransientError: Bool {
-        guard let message = errorMessage else { return false }
-        return Self.transientErrorPrefixes.contains { message.hasPrefix($0) }
+    public var isTransientError: Bool { errorMessage.map(Self.isTransient(errorMessage:)) ?? false }
+
+    /// Whether an error reply's message is one worth retrying (``transientErrorPrefixes``).
+    public static func isTransient(errorMessage message: String) -> Bool {
+        transientErrorPrefixes.contains { message.hasPrefix($0) }
     }
 
     public var description: String {
